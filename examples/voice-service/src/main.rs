@@ -1,0 +1,101 @@
+//! Runs the example service: `voice-service [--port N]` (default: `$PORT`, else 8000).
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+fn port_from(args: &[String], env_port: Option<String>) -> Result<u16, String> {
+    let mut port = env_port;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" | "-p" => {
+                port = Some(args.next().ok_or("--port needs a value")?.clone());
+            }
+            other => match other.strip_prefix("--port=") {
+                Some(value) => port = Some(value.to_owned()),
+                None => {
+                    return Err(format!(
+                        "unknown argument {other:?}; usage: voice-service [--port N]"
+                    ));
+                }
+            },
+        }
+    }
+    match port {
+        None => Ok(8000),
+        Some(port) => port
+            .parse()
+            .map_err(|_| format!("invalid port {port:?}: expected a number from 0 to 65535")),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let port = match port_from(&args, std::env::var("PORT").ok()) {
+        Ok(port) => port,
+        Err(message) => {
+            eprintln!("voice-service: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    // Duplicates normally fail the build; this reports any that reached the binary anyway.
+    if let Err(error) = metrics_core::registry().check() {
+        eprintln!("voice-service: {error}");
+        return ExitCode::FAILURE;
+    }
+    let listener = match tokio::net::TcpListener::bind(SocketAddr::from((
+        Ipv4Addr::UNSPECIFIED,
+        port,
+    )))
+    .await
+    {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("voice-service: cannot listen on port {port}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match listener.local_addr() {
+        Ok(addr) => println!("voice-service listening on http://{addr} (metrics at /metrics)"),
+        Err(error) => eprintln!("voice-service: {error}"),
+    }
+    if let Err(error) = voice_service::serve(listener).await {
+        eprintln!("voice-service: {error}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::port_from;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|arg| arg.to_string()).collect()
+    }
+
+    #[test]
+    fn port_defaults_to_8000_then_env_then_flag() {
+        assert_eq!(port_from(&args(&[]), None), Ok(8000));
+        assert_eq!(port_from(&args(&[]), Some("9100".into())), Ok(9100));
+        assert_eq!(
+            port_from(&args(&["--port", "9200"]), Some("9100".into())),
+            Ok(9200)
+        );
+        assert_eq!(port_from(&args(&["--port=0"]), None), Ok(0));
+    }
+
+    #[test]
+    fn bad_port_is_an_error() {
+        assert_eq!(
+            port_from(&args(&["--port", "http"]), None),
+            Err("invalid port \"http\": expected a number from 0 to 65535".to_owned())
+        );
+        assert_eq!(
+            port_from(&args(&["--port"]), None),
+            Err("--port needs a value".to_owned())
+        );
+        assert!(port_from(&args(&["--verbose"]), None).is_err());
+    }
+}

@@ -1,0 +1,86 @@
+//! The errors a service can get back from this crate at run time.
+
+use std::fmt;
+
+/// An error from a metric operation or from the registry.
+///
+/// Nothing in this crate panics on bad input: operations that can fail have a `try_` or
+/// `get_`-style form returning this error, and the infallible forms document what they do
+/// instead.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A labelled metric got a different number of label values than it has labels.
+    LabelCount {
+        /// The metric's name.
+        metric: &'static str,
+        /// The metric's label names.
+        expected: &'static [&'static str],
+        /// How many values were given.
+        got: usize,
+    },
+    /// `remove_label_values` named a series that does not exist.
+    SeriesNotFound {
+        /// The metric's name.
+        metric: &'static str,
+        /// The label values that were asked for.
+        values: Vec<String>,
+    },
+    /// A value the metric type cannot take, such as a negative counter increment.
+    InvalidValue {
+        /// The metric's name.
+        metric: &'static str,
+        /// The rejected value.
+        value: f64,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// Two `#[metric]` definitions with the same name reached the registry (the build normally
+    /// fails before this can happen; this is the run-time backstop).
+    DuplicateMetric {
+        /// The duplicated metric name.
+        metric: &'static str,
+        /// The definition the registry kept, as `module (file:line)`.
+        kept: String,
+        /// The definition the registry ignored, as `module (file:line)`.
+        ignored: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::LabelCount {
+                metric,
+                expected,
+                got,
+            } => write!(
+                f,
+                "metric `{metric}` has {} label(s) {expected:?}, but {got} value(s) were given",
+                expected.len()
+            ),
+            Error::SeriesNotFound { metric, values } => {
+                write!(
+                    f,
+                    "metric `{metric}` has no series with label values {values:?}"
+                )
+            }
+            Error::InvalidValue {
+                metric,
+                value,
+                reason,
+            } => write!(f, "metric `{metric}` rejected the value {value}: {reason}"),
+            Error::DuplicateMetric {
+                metric,
+                kept,
+                ignored,
+            } => write!(
+                f,
+                "metric `{metric}` is defined twice: at {kept} and at {ignored}; \
+                 rename one of them (`#[metric(name = \"...\")]`) or remove it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,193 @@
+//! Gauges: values that go up and down.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use prometheus::proto;
+
+use crate::atomic::AtomicF64;
+use crate::metric::{impl_collect_for_metric, sealed};
+use crate::text::{write_f64, write_i64, write_sample_prefix};
+use crate::{Descriptor, Metric, MetricType};
+
+/// A floating-point gauge: a value that goes up and down, e.g. a temperature or a ratio.
+///
+/// Every `f64` is accepted, NaN and infinities included: the text format can carry them.
+///
+/// ```
+/// use metrics_core::{metric, Gauge};
+///
+/// /// Mean opinion score of the last call, from 1 to 5.
+/// #[metric]
+/// static VOICE_LAST_CALL_MOS: Gauge;
+///
+/// VOICE_LAST_CALL_MOS.set(4.5);
+/// VOICE_LAST_CALL_MOS.sub(0.25);
+/// assert_eq!(VOICE_LAST_CALL_MOS.get(), 4.25);
+/// ```
+pub struct Gauge {
+    desc: &'static Descriptor,
+    value: AtomicF64,
+}
+
+impl Gauge {
+    #[doc(hidden)]
+    pub const fn __new(desc: &'static Descriptor) -> Self {
+        Gauge {
+            desc,
+            value: AtomicF64::zero(),
+        }
+    }
+
+    /// Sets the value.
+    #[inline]
+    pub fn set(&self, value: f64) {
+        self.value.set(value);
+    }
+
+    /// Adds one.
+    #[inline]
+    pub fn inc(&self) {
+        self.value.add(1.0);
+    }
+
+    /// Subtracts one.
+    #[inline]
+    pub fn dec(&self) {
+        self.value.add(-1.0);
+    }
+
+    /// Adds `delta` (which may be negative).
+    #[inline]
+    pub fn add(&self, delta: f64) {
+        self.value.add(delta);
+    }
+
+    /// Subtracts `delta`.
+    #[inline]
+    pub fn sub(&self, delta: f64) {
+        self.value.add(-delta);
+    }
+
+    /// The current value.
+    #[inline]
+    pub fn get(&self) -> f64 {
+        self.value.get()
+    }
+}
+
+impl sealed::Sealed for Gauge {}
+
+impl Metric for Gauge {
+    const TYPE: MetricType = MetricType::Gauge;
+
+    fn __new_child(desc: &'static Descriptor) -> Self {
+        Gauge::__new(desc)
+    }
+
+    fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
+        write_sample_prefix(out, name, "", labels);
+        write_f64(out, self.get());
+        out.push('\n');
+    }
+
+    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {
+        let mut gauge = proto::Gauge::default();
+        gauge.set_value(self.get());
+        let mut metric = proto::Metric::from_label(labels);
+        metric.set_gauge(gauge);
+        metric
+    }
+}
+
+impl_collect_for_metric!(Gauge);
+
+/// An integer gauge, e.g. calls in progress or queue length.
+///
+/// ```
+/// use metrics_core::{metric, IntGauge};
+///
+/// /// Voice calls in progress.
+/// #[metric]
+/// static VOICE_ACTIVE_CALLS: IntGauge;
+///
+/// VOICE_ACTIVE_CALLS.inc();
+/// VOICE_ACTIVE_CALLS.inc();
+/// VOICE_ACTIVE_CALLS.dec();
+/// assert_eq!(VOICE_ACTIVE_CALLS.get(), 1);
+/// ```
+pub struct IntGauge {
+    desc: &'static Descriptor,
+    value: AtomicI64,
+}
+
+impl IntGauge {
+    #[doc(hidden)]
+    pub const fn __new(desc: &'static Descriptor) -> Self {
+        IntGauge {
+            desc,
+            value: AtomicI64::new(0),
+        }
+    }
+
+    /// Sets the value.
+    #[inline]
+    pub fn set(&self, value: i64) {
+        self.value.store(value, Ordering::Relaxed);
+    }
+
+    /// Adds one.
+    #[inline]
+    pub fn inc(&self) {
+        self.value.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Subtracts one.
+    #[inline]
+    pub fn dec(&self) {
+        self.value.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Adds `delta` (which may be negative).
+    #[inline]
+    pub fn add(&self, delta: i64) {
+        self.value.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    /// Subtracts `delta`.
+    #[inline]
+    pub fn sub(&self, delta: i64) {
+        self.value.fetch_sub(delta, Ordering::Relaxed);
+    }
+
+    /// The current value.
+    #[inline]
+    pub fn get(&self) -> i64 {
+        self.value.load(Ordering::Relaxed)
+    }
+}
+
+impl sealed::Sealed for IntGauge {}
+
+impl Metric for IntGauge {
+    const TYPE: MetricType = MetricType::Gauge;
+
+    fn __new_child(desc: &'static Descriptor) -> Self {
+        IntGauge::__new(desc)
+    }
+
+    fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
+        write_sample_prefix(out, name, "", labels);
+        write_i64(out, self.get());
+        out.push('\n');
+    }
+
+    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {
+        let mut gauge = proto::Gauge::default();
+        gauge.set_value(self.get() as f64);
+        let mut metric = proto::Metric::from_label(labels);
+        metric.set_gauge(gauge);
+        metric
+    }
+}
+
+impl_collect_for_metric!(IntGauge);

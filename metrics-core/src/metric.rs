@@ -1,0 +1,110 @@
+//! The traits that tie metric types to the registry.
+
+use prometheus::proto;
+
+use crate::Descriptor;
+
+/// The kind of a metric family, as written on its `# TYPE` line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MetricType {
+    /// A value that only goes up (resets to zero when the process restarts).
+    Counter,
+    /// A value that goes up and down.
+    Gauge,
+    /// Observations counted into cumulative buckets, with their sum and count.
+    Histogram,
+}
+
+impl MetricType {
+    /// The name used in the text format: `counter`, `gauge`, `histogram`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetricType::Counter => "counter",
+            MetricType::Gauge => "gauge",
+            MetricType::Histogram => "histogram",
+        }
+    }
+
+    pub(crate) fn to_proto(self) -> proto::MetricType {
+        match self {
+            MetricType::Counter => proto::MetricType::COUNTER,
+            MetricType::Gauge => proto::MetricType::GAUGE,
+            MetricType::Histogram => proto::MetricType::HISTOGRAM,
+        }
+    }
+}
+
+/// One series' worth of metric: the unlabelled types ([`IntCounter`](crate::IntCounter),
+/// [`Histogram`](crate::Histogram), ...) that are also the children of a
+/// [`MetricVec`](crate::MetricVec).
+///
+/// Implemented by this crate's types only; the methods are what the registry and `MetricVec`
+/// need, hidden from the docs because users never call them.
+pub trait Metric: Send + Sync + 'static + sealed::Sealed {
+    /// The `# TYPE` of a family of this metric.
+    const TYPE: MetricType;
+
+    #[doc(hidden)]
+    fn __new_child(desc: &'static Descriptor) -> Self;
+
+    /// Writes this series' sample lines. `labels` is the rendered label list, possibly empty.
+    #[doc(hidden)]
+    fn __encode_text(&self, name: &str, labels: &str, out: &mut String);
+
+    #[doc(hidden)]
+    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric;
+}
+
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// A registered metric family, as the registry sees it: anything `#[metric]` can declare.
+///
+/// Object safe, so the registry can hold every family of the program in one list.
+pub trait Collect: Send + Sync + 'static {
+    /// The family's compile-time description.
+    fn desc(&self) -> &'static Descriptor;
+
+    /// The family's `# TYPE`.
+    fn metric_type(&self) -> MetricType;
+
+    /// Appends the family's sample lines (without `# HELP`/`# TYPE`) in the text format.
+    fn encode_text(&self, out: &mut String);
+
+    /// The family's series as protobuf metrics, for `prometheus` encoders and interop.
+    fn collect(&self) -> Vec<proto::Metric>;
+}
+
+/// Implements `Collect` for an unlabelled metric type whose `desc` field points at its
+/// descriptor.
+macro_rules! impl_collect_for_metric {
+    ($ty:ty) => {
+        impl $crate::Collect for $ty {
+            fn desc(&self) -> &'static $crate::Descriptor {
+                self.desc
+            }
+
+            fn metric_type(&self) -> $crate::MetricType {
+                <Self as $crate::Metric>::TYPE
+            }
+
+            fn encode_text(&self, out: &mut String) {
+                $crate::Metric::__encode_text(self, self.desc.name, "", out);
+            }
+
+            fn collect(&self) -> Vec<::prometheus::proto::Metric> {
+                vec![$crate::Metric::__to_proto(self, Vec::new())]
+            }
+        }
+    };
+}
+pub(crate) use impl_collect_for_metric;
+
+pub(crate) fn label_pair(name: &str, value: &str) -> proto::LabelPair {
+    let mut pair = proto::LabelPair::default();
+    pair.set_name(name.to_owned());
+    pair.set_value(value.to_owned());
+    pair
+}

@@ -1,0 +1,179 @@
+//! The item `#[metric]` is attached to: a `static` without an initializer.
+
+use proc_macro2::Span;
+use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, GenericArgument, Ident, Lit, PathArguments, Token, Type, Visibility};
+
+/// `#[doc] #[...] pub static NAME: Type;`
+pub struct MetricStatic {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub static_token: Token![static],
+    pub mutability: Option<Token![mut]>,
+    pub ident: Ident,
+    pub ty: Type,
+    /// Present only to be rejected with a helpful message.
+    pub init: Option<Expr>,
+}
+
+impl Parse for MetricStatic {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        if !input.peek(Token![static]) {
+            return Err(input.error(
+                "#[metric] goes on a `static` without initializer, e.g. \
+                 `pub static VOICE_CALLS_TOTAL: IntCounterVec;`",
+            ));
+        }
+        let static_token = input.parse()?;
+        let mutability = input.parse()?;
+        let ident = input.parse()?;
+        input.parse::<Token![:]>()?;
+        let ty = input.parse()?;
+        let init = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        input.parse::<Token![;]>()?;
+        Ok(MetricStatic {
+            attrs,
+            vis,
+            static_token,
+            mutability,
+            ident,
+            ty,
+            init,
+        })
+    }
+}
+
+/// The value types a metric can be, before labels.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Counter,
+    IntCounter,
+    Gauge,
+    IntGauge,
+    Histogram,
+}
+
+impl Kind {
+    pub fn is_counter(self) -> bool {
+        matches!(self, Kind::Counter | Kind::IntCounter)
+    }
+
+    pub fn is_histogram(self) -> bool {
+        self == Kind::Histogram
+    }
+}
+
+/// What the declared type says: the kind, whether it is a `*Vec`, and the label count if the
+/// user spelled it out (`IntCounterVec<2>`).
+pub struct MetricTypeInfo {
+    pub kind: Kind,
+    pub is_vec: bool,
+    pub explicit_label_count: Option<(usize, Span)>,
+}
+
+pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, CounterVec, \
+                                IntCounterVec, GaugeVec, IntGaugeVec, HistogramVec";
+
+/// Recognises the metric type by the last segment of its path, which is how users write it
+/// (`IntCounterVec` or `metrics_core::IntCounterVec`).
+pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
+    let not_a_metric = || {
+        syn::Error::new(
+            ty.span(),
+            format!("#[metric] cannot declare this type: use one of {METRIC_TYPES}"),
+        )
+    };
+    let Type::Path(path) = ty else {
+        return Err(not_a_metric());
+    };
+    if path.qself.is_some() {
+        return Err(not_a_metric());
+    }
+    let segment = path.path.segments.last().ok_or_else(not_a_metric)?;
+    let name = segment.ident.to_string();
+    let (base, is_vec) = match name.strip_suffix("Vec") {
+        Some(base) => (base, true),
+        None => (name.as_str(), false),
+    };
+    let kind = match base {
+        "Counter" => Kind::Counter,
+        "IntCounter" => Kind::IntCounter,
+        "Gauge" => Kind::Gauge,
+        "IntGauge" => Kind::IntGauge,
+        "Histogram" => Kind::Histogram,
+        _ => return Err(not_a_metric()),
+    };
+    let explicit_label_count = match &segment.arguments {
+        PathArguments::None => None,
+        arguments => Some(label_count_argument(arguments, is_vec)?),
+    };
+    Ok(MetricTypeInfo {
+        kind,
+        is_vec,
+        explicit_label_count,
+    })
+}
+
+/// The `2` of `IntCounterVec<2>`: the only parameter a metric type has.
+fn label_count_argument(arguments: &PathArguments, is_vec: bool) -> syn::Result<(usize, Span)> {
+    if let PathArguments::AngleBracketed(args) = arguments {
+        if let [GenericArgument::Const(Expr::Lit(lit))] = args.args.iter().collect::<Vec<_>>()[..] {
+            if let (true, Lit::Int(int)) = (is_vec, &lit.lit) {
+                return Ok((int.base10_parse()?, int.span()));
+            }
+        }
+    }
+    Err(syn::Error::new(
+        arguments.span(),
+        if is_vec {
+            "the parameter of a `*Vec` type is its number of labels, e.g. `IntCounterVec<2>`; \
+             leave it out and #[metric] counts `labels`"
+        } else {
+            "this metric type takes no parameters"
+        },
+    ))
+}
+
+impl MetricStatic {
+    /// The help text: the first paragraph of the doc comment, its lines joined by spaces. The
+    /// rest of the doc comment is for rustdoc only.
+    pub fn help(&self) -> Option<String> {
+        let mut lines = Vec::new();
+        for attr in &self.attrs {
+            if !attr.path().is_ident("doc") {
+                continue;
+            }
+            let syn::Meta::NameValue(doc) = &attr.meta else {
+                continue;
+            };
+            let Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(text),
+                ..
+            }) = &doc.value
+            else {
+                continue;
+            };
+            // `split`, not `lines`: an empty `///` line is an empty string, and must still end
+            // the paragraph.
+            lines.extend(text.value().split('\n').map(|line| line.trim().to_owned()));
+        }
+        let paragraph: Vec<String> = lines
+            .into_iter()
+            .skip_while(String::is_empty)
+            .take_while(|line| !line.is_empty())
+            .collect();
+        if paragraph.is_empty() {
+            None
+        } else {
+            Some(paragraph.join(" "))
+        }
+    }
+}
