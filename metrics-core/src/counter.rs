@@ -57,8 +57,7 @@ impl Counter {
     /// Adds `delta`, or returns [`Error::InvalidValue`] when it is negative or NaN.
     #[inline]
     pub fn try_inc_by(&self, delta: f64) -> Result<(), Error> {
-        // `!(delta >= 0.0)` is also true for NaN.
-        if !(delta >= 0.0) {
+        if delta < 0.0 || delta.is_nan() {
             return Err(Error::InvalidValue {
                 metric: self.desc.name,
                 value: delta,

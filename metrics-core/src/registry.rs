@@ -40,12 +40,12 @@ pub struct Registry {
 ///
 /// DOC_CACHE_MISSES_TOTAL.inc();
 /// let text = registry().render_only(&["doc_cache_misses_total"]);
-/// assert_eq!(
-///     text,
-///     "# HELP doc_cache_misses_total Cache lookups that found nothing.\n\
-///      # TYPE doc_cache_misses_total counter\n\
-///      doc_cache_misses_total 1\n"
-/// );
+/// let expected = [
+///     "# HELP doc_cache_misses_total Cache lookups that found nothing.",
+///     "# TYPE doc_cache_misses_total counter",
+///     "doc_cache_misses_total 1",
+/// ];
+/// assert_eq!(text, expected.join("\n") + "\n");
 /// ```
 pub fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();

@@ -62,10 +62,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn is_counter(self) -> bool {
-        matches!(self, Kind::Counter | Kind::IntCounter)
-    }
-
     pub fn is_histogram(self) -> bool {
         self == Kind::Histogram
     }

@@ -234,7 +234,7 @@ fn check_buckets(errors: &mut Errors, buckets: &crate::attr::Buckets) {
     }
     for pair in buckets.bounds.windows(2) {
         let ((previous, _), (bound, span)) = (pair[0], pair[1]);
-        if !(bound > previous) {
+        if bound <= previous {
             errors.push(
                 span,
                 format!(

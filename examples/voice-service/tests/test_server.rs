@@ -1,0 +1,315 @@
+//! Starts the real `voice-service` binary on a free port and talks HTTP to it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The service, killed when the test ends, even when it fails.
+struct Service {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Service {
+    /// `--port 0` lets the kernel pick a free port; the service prints the address it got.
+    fn start() -> Service {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_voice-service"))
+            .args(["--port", "0"])
+            .env_remove("PORT")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start voice-service");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .split("http://0.0.0.0:")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|port| port.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+        Service { child, port }
+    }
+
+    fn request(&self, method: &str, path: &str) -> Response {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = String::new();
+        stream.read_to_string(&mut raw).unwrap();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let headers = lines
+            .filter_map(|line| line.split_once(": "))
+            .map(|(name, value)| (name.to_ascii_lowercase(), value.to_owned()))
+            .collect();
+        Response {
+            status,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+fn sample(exposition: &str, series: &str) -> Option<String> {
+    exposition
+        .lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .map(str::to_owned)
+}
+
+#[test]
+fn serves_every_metric_from_the_first_scrape() {
+    let service = Service::start();
+    let response = service.request("GET", "/metrics");
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        response.header("content-type"),
+        Some("text/plain; version=0.0.4; charset=utf-8")
+    );
+    for family in [
+        "# TYPE cache_hits_total counter",
+        "# TYPE cache_misses_total counter",
+        "# TYPE http_request_duration_seconds histogram",
+        "# TYPE http_requests_total counter",
+        "# TYPE security_violations_total counter",
+        "# TYPE voice_active_calls gauge",
+        "# TYPE voice_call_duration_seconds histogram",
+        "# TYPE voice_calls_total counter",
+    ] {
+        assert!(response.body.contains(family), "{family} missing");
+    }
+    assert_eq!(
+        sample(&response.body, "voice_active_calls").as_deref(),
+        Some("0")
+    );
+}
+
+#[test]
+fn routes_record_the_metrics_a_scrape_then_shows() {
+    let service = Service::start();
+    assert_eq!(
+        service
+            .request("POST", "/calls/simulate?status=completed&duration=42")
+            .status,
+        200
+    );
+    assert_eq!(
+        service
+            .request("POST", "/calls/simulate?status=completed&duration=7.5")
+            .status,
+        200
+    );
+    assert_eq!(
+        service
+            .request("POST", "/calls/simulate?status=failed&duration=3")
+            .status,
+        200
+    );
+    // An unknown status is refused, so the label keeps its three values.
+    let refused = service.request("POST", "/calls/simulate?status=weird&duration=3");
+    assert_eq!(refused.status, 400);
+    assert_eq!(
+        refused.body,
+        "unknown status \"weird\": expected one of [\"completed\", \"failed\", \"no_answer\"]\n"
+    );
+
+    let started = service.request("POST", "/calls");
+    assert_eq!(started.status, 200);
+    let id = started.body.trim().to_owned();
+    let during = service.request("GET", "/metrics").body;
+    assert_eq!(sample(&during, "voice_active_calls").as_deref(), Some("1"));
+    assert_eq!(
+        service
+            .request("POST", &format!("/calls/{id}/end?status=no_answer"))
+            .status,
+        200
+    );
+    assert_eq!(
+        service
+            .request("POST", &format!("/calls/{id}/end?status=no_answer"))
+            .status,
+        404
+    );
+
+    assert_eq!(service.request("GET", "/users/7").body, "user 7 (loaded)\n");
+    assert_eq!(service.request("GET", "/users/7").body, "user 7 (cached)\n");
+    assert_eq!(service.request("GET", "/users/7").body, "user 7 (cached)\n");
+    assert_eq!(service.request("GET", "/admin").status, 403);
+
+    let metrics = service.request("GET", "/metrics").body;
+    let expect = |series: &str, value: &str| {
+        assert_eq!(sample(&metrics, series).as_deref(), Some(value), "{series}");
+    };
+    expect(r#"voice_calls_total{status="completed"}"#, "2");
+    expect(r#"voice_calls_total{status="failed"}"#, "1");
+    expect(r#"voice_calls_total{status="no_answer"}"#, "1");
+    expect("voice_active_calls", "0");
+    expect(
+        r#"voice_call_duration_seconds_bucket{status="completed",le="5"}"#,
+        "0",
+    );
+    expect(
+        r#"voice_call_duration_seconds_bucket{status="completed",le="10"}"#,
+        "1",
+    );
+    expect(
+        r#"voice_call_duration_seconds_bucket{status="completed",le="60"}"#,
+        "2",
+    );
+    expect(
+        r#"voice_call_duration_seconds_bucket{status="completed",le="+Inf"}"#,
+        "2",
+    );
+    expect(
+        r#"voice_call_duration_seconds_sum{status="completed"}"#,
+        "49.5",
+    );
+    expect(
+        r#"voice_call_duration_seconds_count{status="completed"}"#,
+        "2",
+    );
+    expect(r#"cache_misses_total{cache_key_prefix="user"}"#, "1");
+    expect(r#"cache_hits_total{cache_key_prefix="user"}"#, "2");
+    expect(
+        r#"security_violations_total{violation_type="forbidden_path"}"#,
+        "1",
+    );
+    expect(
+        r#"http_requests_total{method="GET",endpoint="/users/{id}",status="200"}"#,
+        "3",
+    );
+    expect(
+        r#"http_requests_total{method="POST",endpoint="/calls/simulate",status="200"}"#,
+        "3",
+    );
+    expect(
+        r#"http_requests_total{method="POST",endpoint="/calls/simulate",status="400"}"#,
+        "1",
+    );
+    expect(
+        r#"http_requests_total{method="POST",endpoint="/calls/{id}/end",status="404"}"#,
+        "1",
+    );
+    expect(
+        r#"http_request_duration_seconds_count{method="GET",endpoint="/users/{id}"}"#,
+        "3",
+    );
+}
+
+#[test]
+fn wrong_method_is_405_and_unknown_path_is_404() {
+    let service = Service::start();
+    let wrong_method = service.request("POST", "/metrics");
+    assert_eq!(wrong_method.status, 405);
+    assert_eq!(wrong_method.header("allow"), Some("GET,HEAD"));
+    assert_eq!(service.request("GET", "/nope").status, 404);
+    let head = service.request("HEAD", "/metrics");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.body, "");
+    let metrics = service.request("GET", "/metrics").body;
+    assert_eq!(
+        sample(
+            &metrics,
+            r#"http_requests_total{method="POST",endpoint="/metrics",status="405"}"#
+        )
+        .as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        sample(
+            &metrics,
+            r#"http_requests_total{method="GET",endpoint="unmatched",status="404"}"#
+        )
+        .as_deref(),
+        Some("1")
+    );
+}
+
+/// `promtool check metrics` (Debian package `prometheus`) lints the exposition after traffic.
+/// Skipped with a message where promtool is not installed, unless `METRICS_REQUIRE_TOOLS=1`
+/// (CI sets it, after installing the package).
+#[test]
+fn exposition_passes_promtool() {
+    let required = std::env::var("METRICS_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    if Command::new("promtool").arg("--version").output().is_err() {
+        assert!(
+            !required,
+            "promtool is required (METRICS_REQUIRE_TOOLS=1) but not installed"
+        );
+        eprintln!("skipped: promtool not installed (apt-get install prometheus)");
+        return;
+    }
+    let service = Service::start();
+    for path in [
+        "/calls/simulate?status=completed&duration=12",
+        "/calls/simulate?status=failed&duration=700",
+        "/calls",
+    ] {
+        service.request("POST", path);
+    }
+    service.request("GET", "/users/1");
+    service.request("GET", "/users/1");
+    service.request("GET", "/admin");
+    service.request("GET", "/missing");
+    let exposition = service.request("GET", "/metrics").body;
+
+    let mut promtool = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    promtool
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(exposition.as_bytes())
+        .unwrap();
+    let output = promtool.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "promtool found problems:\n{}{}\nin:\n{exposition}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
