@@ -54,6 +54,7 @@ mod error;
 mod gauge;
 mod histogram;
 mod metric;
+mod overflow;
 mod registry;
 mod rejected;
 mod text;
@@ -70,7 +71,10 @@ pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
 pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::registry::{Registry, registry};
 pub use crate::text::TEXT_CONTENT_TYPE;
-pub use crate::vec::{CounterVec, GaugeVec, HistogramVec, IntCounterVec, IntGaugeVec, MetricVec};
+pub use crate::vec::{
+    CounterVec, DEFAULT_MAX_SERIES, GaugeVec, HistogramVec, IntCounterVec, IntGaugeVec, MetricVec,
+    OVERFLOW_LABEL_VALUE,
+};
 
 /// The `prometheus` crate's protobuf data model, which [`Registry::gather`] returns.
 pub use prometheus::proto;

@@ -1,14 +1,15 @@
 //! Labelled metrics: one child series per distinct set of label values.
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
-use hashbrown::hash_table::Entry;
 use prometheus::proto;
 
 use crate::metric::label_pair;
+use crate::overflow;
 use crate::text::render_label_pairs;
 use crate::{
     Collect, Counter, Descriptor, Error, Gauge, Histogram, IntCounter, IntGauge, Metric, MetricType,
@@ -54,10 +55,27 @@ pub type HistogramVec<const N: usize> = MetricVec<Histogram, N>;
 /// Where the values come from a slice of unknown length, use
 /// [`get_metric_with_label_values`](Self::get_metric_with_label_values), which returns an
 /// error instead.
+///
+/// # Bounded cardinality
+///
+/// A label fed from outside (a path, a user agent) can take unboundedly many values. Each
+/// family holds at most [`max_series`](Self::max_series) series ([`DEFAULT_MAX_SERIES`] unless
+/// changed with [`set_max_series`](Self::set_max_series)); past that, new combinations of values
+/// all go to one overflow series whose every label value is [`OVERFLOW_LABEL_VALUE`], and each
+/// such redirection is counted in `metrics_core_cardinality_overflow_total{metric="..."}`.
+/// Nothing is dropped and memory stays bounded.
 pub struct MetricVec<M, const N: usize> {
     desc: &'static Descriptor,
     children: RwLock<HashTable<Child<M>>>,
+    max_series: AtomicUsize,
 }
+
+/// How many series a labelled family holds before new label values go to its overflow series.
+pub const DEFAULT_MAX_SERIES: usize = 10_000;
+
+/// The value of every label of the overflow series of a family that reached its
+/// [`max_series`](MetricVec::max_series).
+pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 
 struct Child<M> {
     hash: u64,
@@ -95,6 +113,7 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
         MetricVec {
             desc,
             children: RwLock::new(HashTable::new()),
+            max_series: AtomicUsize::new(DEFAULT_MAX_SERIES),
         }
     }
 
@@ -160,6 +179,17 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
         self.len() == 0
     }
 
+    /// The most series this family holds, not counting its overflow series.
+    pub fn max_series(&self) -> usize {
+        self.max_series.load(Ordering::Relaxed)
+    }
+
+    /// Changes [`max_series`](Self::max_series). Series that already exist are kept even if
+    /// there are more than `limit` of them; only new ones are redirected.
+    pub fn set_max_series(&self, limit: usize) {
+        self.max_series.store(limit, Ordering::Relaxed);
+    }
+
     /// The label names, in the order values are given.
     pub fn label_names(&self) -> &'static [&'static str] {
         self.desc.labels
@@ -178,37 +208,72 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
     }
 
     fn child<V: AsRef<str>>(&self, values: &[V]) -> Arc<M> {
+        let (metric, overflowed) = self.find_or_create(values);
+        // Counted after the lock is released: the overflow counter is itself a `MetricVec`.
+        if overflowed {
+            overflow::record(self.desc);
+        }
+        metric
+    }
+
+    /// The series for `values`, or the overflow series (then `true`) when the family is full.
+    fn find_or_create<V: AsRef<str>>(&self, values: &[V]) -> (Arc<M>, bool) {
         let hash = hash_values(values);
+        let overflow_values = [OVERFLOW_LABEL_VALUE; N];
+        let overflow_hash = hash_values(&overflow_values);
         // A panic cannot happen while a lock is held (nothing inside can panic short of an
         // allocation failure), so a poisoned lock still guards consistent data.
         {
             let children = self.children.read().unwrap_or_else(PoisonError::into_inner);
             if let Some(child) = children.find(hash, |child| same_values(&child.values, values)) {
-                return Arc::clone(&child.metric);
+                return (Arc::clone(&child.metric), false);
+            }
+            // A full family under a flood of new values serves them all from the read lock.
+            if children.len() >= self.max_series() {
+                if let Some(child) = children.find(overflow_hash, |child| {
+                    same_values(&child.values, &overflow_values)
+                }) {
+                    return (Arc::clone(&child.metric), true);
+                }
             }
         }
         let mut children = self
             .children
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        let entry = children.entry(
+        if let Some(child) = children.find(hash, |child| same_values(&child.values, values)) {
+            return (Arc::clone(&child.metric), false);
+        }
+        if children.len() < self.max_series() {
+            return (self.insert(&mut children, hash, values), false);
+        }
+        let metric = match children.find(overflow_hash, |child| {
+            same_values(&child.values, &overflow_values)
+        }) {
+            Some(child) => Arc::clone(&child.metric),
+            None => self.insert(&mut children, overflow_hash, &overflow_values),
+        };
+        (metric, true)
+    }
+
+    fn insert<V: AsRef<str>>(
+        &self,
+        children: &mut HashTable<Child<M>>,
+        hash: u64,
+        values: &[V],
+    ) -> Arc<M> {
+        let metric = Arc::new(M::__new_child(self.desc));
+        children.insert_unique(
             hash,
-            |child| same_values(&child.values, values),
+            Child {
+                hash,
+                values: values.iter().map(|v| Box::from(v.as_ref())).collect(),
+                rendered_labels: render_label_pairs(self.desc.labels, values).into(),
+                metric: Arc::clone(&metric),
+            },
             |child| child.hash,
         );
-        match entry {
-            Entry::Occupied(occupied) => Arc::clone(&occupied.get().metric),
-            Entry::Vacant(vacant) => {
-                let metric = Arc::new(M::__new_child(self.desc));
-                vacant.insert(Child {
-                    hash,
-                    values: values.iter().map(|v| Box::from(v.as_ref())).collect(),
-                    rendered_labels: render_label_pairs(self.desc.labels, values).into(),
-                    metric: Arc::clone(&metric),
-                });
-                metric
-            }
-        }
+        metric
     }
 
     /// Runs `f` on every series, in the order of their label values, under the read lock.
