@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use prometheus::proto;
 
 use crate::atomic::AtomicF64;
+use crate::created::Created;
 use crate::metric::{impl_collect_for_metric, sealed};
+use crate::openmetrics::{counter_sample_name, write_created};
 use crate::text::{write_f64, write_sample_prefix, write_u64};
 use crate::{Descriptor, Error, Metric, MetricType, rejected};
 
@@ -26,6 +28,8 @@ use crate::{Descriptor, Error, Metric, MetricType, rejected};
 pub struct Counter {
     desc: &'static Descriptor,
     value: AtomicF64,
+    /// When the counter last started from zero, for OpenMetrics' `_created`.
+    created: Created,
 }
 
 impl Counter {
@@ -34,6 +38,7 @@ impl Counter {
         Counter {
             desc,
             value: AtomicF64::zero(),
+            created: Created::with_process(),
         }
     }
 
@@ -81,6 +86,7 @@ impl Counter {
     /// Sets the value back to zero, as a process restart would.
     pub fn reset(&self) {
         self.value.set(0.0);
+        self.created.reset();
     }
 }
 
@@ -90,13 +96,24 @@ impl Metric for Counter {
     const TYPE: MetricType = MetricType::Counter;
 
     fn __new_child(desc: &'static Descriptor) -> Self {
-        Counter::__new(desc)
+        Counter {
+            created: Created::now(),
+            ..Counter::__new(desc)
+        }
     }
 
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
         write_sample_prefix(out, name, "", labels);
         write_f64(out, self.get());
         out.push('\n');
+    }
+
+    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
+        let (family, suffix) = counter_sample_name(name);
+        write_sample_prefix(out, family, suffix, labels);
+        write_f64(out, self.get());
+        out.push('\n');
+        write_created(out, family, labels, self.created.get());
     }
 
     fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {
@@ -128,6 +145,8 @@ impl_collect_for_metric!(Counter);
 pub struct IntCounter {
     desc: &'static Descriptor,
     value: AtomicU64,
+    /// When the counter last started from zero, for OpenMetrics' `_created`.
+    created: Created,
 }
 
 impl IntCounter {
@@ -136,6 +155,7 @@ impl IntCounter {
         IntCounter {
             desc,
             value: AtomicU64::new(0),
+            created: Created::with_process(),
         }
     }
 
@@ -160,6 +180,7 @@ impl IntCounter {
     /// Sets the value back to zero, as a process restart would.
     pub fn reset(&self) {
         self.value.store(0, Ordering::Relaxed);
+        self.created.reset();
     }
 }
 
@@ -169,13 +190,24 @@ impl Metric for IntCounter {
     const TYPE: MetricType = MetricType::Counter;
 
     fn __new_child(desc: &'static Descriptor) -> Self {
-        IntCounter::__new(desc)
+        IntCounter {
+            created: Created::now(),
+            ..IntCounter::__new(desc)
+        }
     }
 
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
         write_sample_prefix(out, name, "", labels);
         write_u64(out, self.get());
         out.push('\n');
+    }
+
+    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
+        let (family, suffix) = counter_sample_name(name);
+        write_sample_prefix(out, family, suffix, labels);
+        write_u64(out, self.get());
+        out.push('\n');
+        write_created(out, family, labels, self.created.get());
     }
 
     fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {

@@ -45,6 +45,14 @@ pub enum Error {
         /// The definition the registry ignored, as `module (file:line)`.
         ignored: String,
     },
+    /// A collector given to [`Registry::register`](crate::Registry::register) exposes a name
+    /// that a metric already in the registry exposes too.
+    NameClash {
+        /// The name both would put on the wire.
+        name: String,
+        /// What already owns it.
+        with: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -78,6 +86,11 @@ impl fmt::Display for Error {
                 f,
                 "metric `{metric}` is defined twice: at {kept} and at {ignored}; \
                  rename one of them (`#[metric(name = \"...\")]`) or remove it"
+            ),
+            Error::NameClash { name, with } => write!(
+                f,
+                "cannot register the collector: its metric name `{name}` clashes with {with}; \
+                 rename its metric or leave it out"
             ),
         }
     }

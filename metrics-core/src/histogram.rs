@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use prometheus::proto;
 
 use crate::atomic::AtomicF64;
+use crate::created::Created;
 use crate::metric::{impl_collect_for_metric, sealed};
+use crate::openmetrics;
 use crate::text::{write_bucket, write_f64, write_sample_prefix, write_u64};
 use crate::{Descriptor, Error, Metric, MetricType, rejected};
 
@@ -39,6 +41,8 @@ pub struct Histogram {
     /// first use because a `static` cannot allocate.
     counts: OnceLock<Box<[AtomicU64]>>,
     sum: AtomicF64,
+    /// When the histogram started from zero, for OpenMetrics' `_created`.
+    created: Created,
 }
 
 impl Histogram {
@@ -48,6 +52,7 @@ impl Histogram {
             desc,
             counts: OnceLock::new(),
             sum: AtomicF64::zero(),
+            created: Created::with_process(),
         }
     }
 
@@ -127,7 +132,10 @@ impl Metric for Histogram {
     const TYPE: MetricType = MetricType::Histogram;
 
     fn __new_child(desc: &'static Descriptor) -> Self {
-        Histogram::__new(desc)
+        Histogram {
+            created: Created::now(),
+            ..Histogram::__new(desc)
+        }
     }
 
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
@@ -142,6 +150,21 @@ impl Metric for Histogram {
         write_sample_prefix(out, name, "_count", labels);
         write_u64(out, cumulative.last().copied().unwrap_or(0));
         out.push('\n');
+    }
+
+    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
+        let cumulative = self.cumulative_counts();
+        let bounds = self.desc.buckets.iter().copied().chain([f64::INFINITY]);
+        for (bound, count) in bounds.zip(&cumulative) {
+            openmetrics::write_bucket(out, name, labels, bound, *count);
+        }
+        write_sample_prefix(out, name, "_count", labels);
+        write_u64(out, cumulative.last().copied().unwrap_or(0));
+        out.push('\n');
+        write_sample_prefix(out, name, "_sum", labels);
+        write_f64(out, self.get_sample_sum());
+        out.push('\n');
+        openmetrics::write_created(out, name, labels, self.created.get());
     }
 
     fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {

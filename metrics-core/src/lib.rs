@@ -48,13 +48,23 @@
 extern crate self as metrics_core;
 
 mod atomic;
+mod build_info;
 mod counter;
+mod created;
 mod desc;
 mod error;
 mod gauge;
 mod histogram;
+pub mod http;
+mod interop;
 mod metric;
+mod negotiate;
+mod openmetrics;
 mod overflow;
+#[cfg(feature = "process")]
+mod process;
+mod procfs;
+pub mod push;
 mod registry;
 mod rejected;
 mod text;
@@ -68,7 +78,10 @@ pub use crate::desc::Descriptor;
 pub use crate::error::Error;
 pub use crate::gauge::{Gauge, IntGauge};
 pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
+pub use crate::http::standalone::{Server, serve, serve_endpoint};
 pub use crate::metric::{Collect, Metric, MetricType};
+pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
+pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::registry::{Registry, registry};
 pub use crate::text::TEXT_CONTENT_TYPE;
 pub use crate::vec::{
@@ -83,6 +96,7 @@ pub use prometheus::proto;
 /// macro, which always comes in the same version.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::build_info::BuildInfo;
     pub use crate::desc::Descriptor;
     pub use crate::registry::{Entry, METRICS};
     pub use linkme;

@@ -14,6 +14,9 @@ pub enum MetricType {
     Gauge,
     /// Observations counted into cumulative buckets, with their sum and count.
     Histogram,
+    /// Facts about the program, as labels on a sample of value 1 (e.g. `*_build_info`). The
+    /// text format 0.0.4 has no such type and calls it a gauge.
+    Info,
 }
 
 impl MetricType {
@@ -21,15 +24,24 @@ impl MetricType {
     pub fn as_str(self) -> &'static str {
         match self {
             MetricType::Counter => "counter",
-            MetricType::Gauge => "gauge",
+            MetricType::Gauge | MetricType::Info => "gauge",
             MetricType::Histogram => "histogram",
+        }
+    }
+
+    /// The name used in OpenMetrics: as [`as_str`](Self::as_str), and `info` for
+    /// [`MetricType::Info`].
+    pub fn openmetrics_str(self) -> &'static str {
+        match self {
+            MetricType::Info => "info",
+            other => other.as_str(),
         }
     }
 
     pub(crate) fn to_proto(self) -> proto::MetricType {
         match self {
             MetricType::Counter => proto::MetricType::COUNTER,
-            MetricType::Gauge => proto::MetricType::GAUGE,
+            MetricType::Gauge | MetricType::Info => proto::MetricType::GAUGE,
             MetricType::Histogram => proto::MetricType::HISTOGRAM,
         }
     }
@@ -51,6 +63,13 @@ pub trait Metric: Send + Sync + 'static + sealed::Sealed {
     /// Writes this series' sample lines. `labels` is the rendered label list, possibly empty.
     #[doc(hidden)]
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String);
+
+    /// Writes this series' sample lines in OpenMetrics; the same as the text format unless the
+    /// type differs there (counters and histograms add `_created`).
+    #[doc(hidden)]
+    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
+        self.__encode_text(name, labels, out);
+    }
 
     #[doc(hidden)]
     fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric;
@@ -75,6 +94,12 @@ pub trait Collect: Send + Sync + 'static {
 
     /// The family's series as protobuf metrics, for `prometheus` encoders and interop.
     fn collect(&self) -> Vec<proto::Metric>;
+
+    /// Appends the family's sample lines (without the header) in OpenMetrics 1.0.0. The default
+    /// writes the text format's lines, which are valid OpenMetrics for gauges.
+    fn encode_openmetrics(&self, out: &mut String) {
+        self.encode_text(out);
+    }
 }
 
 /// Implements `Collect` for an unlabelled metric type whose `desc` field points at its
@@ -96,6 +121,10 @@ macro_rules! impl_collect_for_metric {
 
             fn collect(&self) -> Vec<::prometheus::proto::Metric> {
                 vec![$crate::Metric::__to_proto(self, Vec::new())]
+            }
+
+            fn encode_openmetrics(&self, out: &mut String) {
+                $crate::Metric::__encode_openmetrics(self, self.desc.name, "", out);
             }
         }
     };

@@ -1,11 +1,17 @@
 //! The one registry of the program, filled at link time.
 
-use std::sync::OnceLock;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{OnceLock, PoisonError, RwLock};
 
-use prometheus::proto;
+use prometheus::core::Collector;
+use prometheus::{Encoder, ProtobufEncoder, proto};
 
+use crate::interop::{
+    Foreign, desc_exposed_names, exposed_names, proto_exposed_names, write_family,
+};
+use crate::openmetrics::{self, family_name};
 use crate::text::write_header;
-use crate::{Collect, Error};
+use crate::{Collect, Error, Format};
 
 /// One element of the link-time list of metrics: what `#[metric]` adds for each `static`.
 #[doc(hidden)]
@@ -25,6 +31,11 @@ pub struct Registry {
     /// Sorted by name; one family per name.
     families: Vec<&'static dyn Collect>,
     duplicates: Vec<Error>,
+    /// Every sample or family name the `#[metric]` families put on the wire, in either text
+    /// format, to refuse collectors that would collide with them.
+    own_names: HashMap<String, &'static dyn Collect>,
+    /// Collectors added at run time with [`Registry::register`].
+    foreign: RwLock<Vec<Foreign>>,
 }
 
 /// The program's registry: every metric declared with `#[metric]` in any linked crate.
@@ -75,9 +86,19 @@ impl Registry {
                 _ => families.push(family),
             }
         }
+        let mut own_names = HashMap::new();
+        for family in &families {
+            for name in exposed_names(family.desc().name, family.metric_type()) {
+                own_names.entry(name).or_insert(*family);
+            }
+        }
+        // Series of `static`s started with the process: fix that time before any scrape.
+        crate::created::process_start();
         Registry {
             families,
             duplicates,
+            own_names,
+            foreign: RwLock::new(Vec::new()),
         }
     }
 
@@ -118,7 +139,8 @@ impl Registry {
     /// [`TEXT_CONTENT_TYPE`](crate::TEXT_CONTENT_TYPE)).
     ///
     /// Every declared metric is there from the first call: unlabelled ones at zero, labelled
-    /// ones with their `# HELP` and `# TYPE` lines and the series that exist.
+    /// ones with their `# HELP` and `# TYPE` lines and the series that exist. Collectors added
+    /// with [`register`](Self::register) are merged in, in name order.
     pub fn render(&self) -> String {
         let mut out = String::new();
         self.encode_text(&mut out);
@@ -128,30 +150,67 @@ impl Registry {
     /// Appends the whole registry in the text format to `out`, so that a server can reuse one
     /// buffer across scrapes.
     pub fn encode_text(&self, out: &mut String) {
-        for family in &self.families {
-            encode_family(*family, out);
-        }
+        self.write(false, None, out);
     }
 
     /// Only the named families, in the text format, in the registry's order. Unknown names are
     /// skipped. Useful in tests, and for the `name[]=` filter of a `/metrics` endpoint.
     pub fn render_only(&self, names: &[&str]) -> String {
         let mut out = String::new();
-        for family in &self.families {
-            if names.contains(&family.desc().name) {
-                encode_family(*family, &mut out);
-            }
-        }
+        self.write(false, Some(names), &mut out);
         out
     }
 
+    /// The whole registry in OpenMetrics 1.0.0 (serve it with
+    /// [`OPENMETRICS_CONTENT_TYPE`](crate::OPENMETRICS_CONTENT_TYPE)): counter families
+    /// named without `_total`, `_created` samples, `# UNIT` lines, `# EOF` at the end.
+    pub fn render_openmetrics(&self) -> String {
+        let mut out = String::new();
+        self.write(true, None, &mut out);
+        out
+    }
+
+    /// The registry (or, with `names`, only those families) in `format`, as the body of a
+    /// response with [`Format::content_type`].
+    ///
+    /// A name matches a family by its text-format name (`voice_calls_total`) or its
+    /// OpenMetrics family name (`voice_calls`).
+    pub fn encode(&self, format: Format, names: Option<&[&str]>) -> Vec<u8> {
+        match format {
+            Format::Text => {
+                let mut out = String::new();
+                self.write(false, names, &mut out);
+                out.into_bytes()
+            }
+            Format::OpenMetrics => {
+                let mut out = String::new();
+                self.write(true, names, &mut out);
+                out.into_bytes()
+            }
+            Format::Protobuf => {
+                let mut families = self.gather();
+                if let Some(names) = names {
+                    families.retain(|family| names.contains(&family.name()));
+                }
+                let mut out = Vec::new();
+                // Writing to a Vec cannot fail, and every family has at least one metric.
+                if let Err(error) = ProtobufEncoder::new().encode(&families, &mut out) {
+                    debug_assert!(false, "protobuf encoding failed: {error}");
+                }
+                out
+            }
+        }
+    }
+
     /// Every family that has at least one series, as protobuf `MetricFamily` values, for the
-    /// `prometheus` crate's encoders or any code that consumes them.
+    /// `prometheus` crate's encoders or any code that consumes them; families of registered
+    /// collectors included, in name order.
     ///
     /// Labelled families without series are left out, as `prometheus::Registry::gather` does
     /// (its encoders reject empty families).
     pub fn gather(&self) -> Vec<proto::MetricFamily> {
-        self.families
+        let mut families: Vec<proto::MetricFamily> = self
+            .families
             .iter()
             .filter_map(|family| {
                 let metrics = family.collect();
@@ -166,11 +225,98 @@ impl Registry {
                 mf.set_metric(metrics);
                 Some(mf)
             })
-            .collect()
+            .collect();
+        let foreign = self.collect_foreign(None);
+        if !foreign.is_empty() {
+            families.extend(foreign);
+            families.sort_by(|a, b| a.name().cmp(b.name()));
+        }
+        families
     }
-}
 
-fn encode_family(family: &dyn Collect, out: &mut String) {
-    write_header(out, family.desc(), family.metric_type());
-    family.encode_text(out);
+    /// Adds a collector written for the `prometheus` crate (a third-party crate's, or a
+    /// `prometheus::IntCounterVec` built at run time) to this registry: from now on its
+    /// families are in every exposition and in [`gather`](Self::gather).
+    ///
+    /// Fails with [`Error::NameClash`] when one of its names would collide on the wire with a
+    /// `#[metric]` of the program or with a collector registered earlier (`foo_total` and a
+    /// gauge `foo` collide in OpenMetrics; a histogram `foo` owns `foo_bucket`, ...). The
+    /// collector is then not added.
+    pub fn register(&self, collector: Box<dyn Collector>) -> Result<(), Error> {
+        let mut names = BTreeSet::new();
+        for desc in collector.desc() {
+            names.extend(desc_exposed_names(&desc.fq_name));
+        }
+        let mut foreign = self.foreign.write().unwrap_or_else(PoisonError::into_inner);
+        for name in &names {
+            if let Some(owner) = self.own_names.get(name.as_str()) {
+                let desc = owner.desc();
+                return Err(Error::NameClash {
+                    name: name.clone(),
+                    with: format!("`{}` defined at {}", desc.name, desc.location()),
+                });
+            }
+            if foreign.iter().any(|other| other.names.contains(name)) {
+                return Err(Error::NameClash {
+                    name: name.clone(),
+                    with: "a collector registered earlier".to_owned(),
+                });
+            }
+        }
+        foreign.push(Foreign { collector, names });
+        Ok(())
+    }
+
+    /// The registered collectors' families (only those named in `names`, if given), sorted by
+    /// name, without empty families or any that collide with a `#[metric]` family (a collector
+    /// whose `collect` returns families its `desc` did not announce).
+    fn collect_foreign(&self, names: Option<&[&str]>) -> Vec<proto::MetricFamily> {
+        let foreign = self.foreign.read().unwrap_or_else(PoisonError::into_inner);
+        if foreign.is_empty() {
+            return Vec::new();
+        }
+        let mut families: Vec<proto::MetricFamily> = foreign
+            .iter()
+            .flat_map(|entry| entry.collector.collect())
+            .filter(|family| {
+                !family.get_metric().is_empty()
+                    && names.is_none_or(|names| names.contains(&family.name()))
+                    && proto_exposed_names(family.name(), family.get_field_type())
+                        .iter()
+                        .all(|name| !self.own_names.contains_key(name.as_str()))
+            })
+            .collect();
+        families.sort_by(|a, b| a.name().cmp(b.name()));
+        families
+    }
+
+    fn write(&self, openmetrics: bool, names: Option<&[&str]>, out: &mut String) {
+        let mut foreign = self.collect_foreign(names).into_iter().peekable();
+        for family in &self.families {
+            let desc = family.desc();
+            while let Some(other) = foreign.next_if(|other| other.name() < desc.name) {
+                write_family(&other, openmetrics, out);
+            }
+            let wanted = names.is_none_or(|names| {
+                names.contains(&desc.name)
+                    || names.contains(&family_name(desc.name, family.metric_type()))
+            });
+            if !wanted {
+                continue;
+            }
+            if openmetrics {
+                openmetrics::write_header(out, desc.name, desc.help, family.metric_type());
+                family.encode_openmetrics(out);
+            } else {
+                write_header(out, desc, family.metric_type());
+                family.encode_text(out);
+            }
+        }
+        for other in foreign {
+            write_family(&other, openmetrics, out);
+        }
+        if openmetrics {
+            out.push_str(openmetrics::EOF);
+        }
+    }
 }

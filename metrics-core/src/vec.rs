@@ -304,6 +304,14 @@ impl<M: Metric, const N: usize> Collect for MetricVec<M, N> {
         });
     }
 
+    fn encode_openmetrics(&self, out: &mut String) {
+        self.for_each_sorted(|child| {
+            child
+                .metric
+                .__encode_openmetrics(self.desc.name, &child.rendered_labels, out)
+        });
+    }
+
     fn collect(&self) -> Vec<proto::Metric> {
         let mut metrics = Vec::new();
         self.for_each_sorted(|child| {

@@ -2,7 +2,9 @@
 //! `voice-metrics`, and `GET /metrics`, which serves the program's one registry.
 //!
 //! Routes:
-//! - `GET /metrics`: the exposition (Prometheus text format 0.0.4).
+//! - `GET /metrics`: the exposition, served by `metrics_core::http::axum`: Prometheus text
+//!   format 0.0.4, OpenMetrics 1.0.0 or protobuf as the `Accept` header asks, gzip when
+//!   accepted, `name[]=` filter, at most 4 concurrent scrapes of 10 s each.
 //! - `POST /calls`: starts a call, answers its id; `POST /calls/{id}/end?status=completed`
 //!   ends it and records its real duration.
 //! - `POST /calls/simulate?status=completed&duration=42.5`: records a finished call at once.
@@ -15,7 +17,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,9 +25,13 @@ use http_metrics::{
     CACHE_HITS_TOTAL, CACHE_MISSES_TOTAL, HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_TOTAL,
     SECURITY_VIOLATIONS_TOTAL,
 };
-use metrics_core::{TEXT_CONTENT_TYPE, registry};
+use metrics_core::http::MetricsEndpoint;
+use metrics_core::http::axum as metrics_axum;
 use serde::Deserialize;
 use voice_metrics::VOICE_ACTIVE_CALLS;
+
+// `voice_service_build_info{version="..."} 1`.
+metrics_core::build_info!();
 
 /// The final statuses a call can have: the only values the `status` label takes.
 pub const CALL_STATUSES: [&str; 3] = ["completed", "failed", "no_answer"];
@@ -40,7 +46,7 @@ struct AppState {
 /// The service's routes, with the request metrics recorded around every one of them.
 pub fn app() -> Router {
     Router::new()
-        .route("/metrics", get(metrics))
+        .route("/metrics", metrics_axum::route(MetricsEndpoint::new()))
         .route("/calls", post(start_call))
         .route("/calls/{id}/end", post(end_call))
         .route("/calls/simulate", post(simulate_call))
@@ -53,14 +59,6 @@ pub fn app() -> Router {
 /// Serves [`app`] on `listener` until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
     axum::serve(listener, app()).await
-}
-
-async fn metrics() -> Response {
-    (
-        [(header::CONTENT_TYPE, TEXT_CONTENT_TYPE)],
-        registry().render(),
-    )
-        .into_response()
 }
 
 /// Counts and times every request by route template (`/users/{id}`, not `/users/42`), so the

@@ -1,6 +1,7 @@
-//! Runs the example service: `voice-service [--port N]` (default: `$PORT`, else 8000).
+//! Runs the example service: `voice-service [--host ADDR] [--port N]` (port default: `$PORT`,
+//! else 8000; address default: 0.0.0.0, all interfaces).
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
 fn port_from(args: &[String], env_port: Option<String>) -> Result<u16, String> {
@@ -11,11 +12,15 @@ fn port_from(args: &[String], env_port: Option<String>) -> Result<u16, String> {
             "--port" | "-p" => {
                 port = Some(args.next().ok_or("--port needs a value")?.clone());
             }
+            "--host" => {
+                args.next().ok_or("--host needs a value")?;
+            }
+            other if other.starts_with("--host=") => {}
             other => match other.strip_prefix("--port=") {
                 Some(value) => port = Some(value.to_owned()),
                 None => {
                     return Err(format!(
-                        "unknown argument {other:?}; usage: voice-service [--port N]"
+                        "unknown argument {other:?}; usage: voice-service [--host ADDR] [--port N]"
                     ));
                 }
             },
@@ -29,11 +34,33 @@ fn port_from(args: &[String], env_port: Option<String>) -> Result<u16, String> {
     }
 }
 
+fn host_from(args: &[String]) -> Result<IpAddr, String> {
+    let mut host = None;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--host" {
+            host = args.next().cloned();
+        } else if let Some(value) = arg.strip_prefix("--host=") {
+            host = Some(value.to_owned());
+        } else if arg == "--port" || arg == "-p" {
+            args.next();
+        }
+    }
+    match host {
+        None => Ok(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        Some(host) => host
+            .parse()
+            .map_err(|_| format!("invalid address {host:?}: expected an IP address")),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = match port_from(&args, std::env::var("PORT").ok()) {
-        Ok(port) => port,
+    let address = port_from(&args, std::env::var("PORT").ok())
+        .and_then(|port| Ok((host_from(&args)?, port)));
+    let (host, port) = match address {
+        Ok(address) => address,
         Err(message) => {
             eprintln!("voice-service: {message}");
             return ExitCode::from(2);
@@ -44,11 +71,7 @@ async fn main() -> ExitCode {
         eprintln!("voice-service: {error}");
         return ExitCode::FAILURE;
     }
-    let listener = match tokio::net::TcpListener::bind(SocketAddr::from((
-        Ipv4Addr::UNSPECIFIED,
-        port,
-    )))
-    .await
+    let listener = match tokio::net::TcpListener::bind(SocketAddr::from((host, port))).await
     {
         Ok(listener) => listener,
         Err(error) => {
@@ -69,7 +92,7 @@ async fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::port_from;
+    use super::{host_from, port_from};
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|arg| arg.to_string()).collect()
@@ -97,5 +120,22 @@ mod tests {
             Err("--port needs a value".to_owned())
         );
         assert!(port_from(&args(&["--verbose"]), None).is_err());
+    }
+
+    #[test]
+    fn host_defaults_to_every_interface() {
+        assert_eq!(host_from(&args(&[])), Ok("0.0.0.0".parse().unwrap()));
+        assert_eq!(
+            host_from(&args(&["--port", "1", "--host", "127.0.0.1"])),
+            Ok("127.0.0.1".parse().unwrap())
+        );
+        assert_eq!(
+            port_from(&args(&["--host=127.0.0.1", "--port=5"]), None),
+            Ok(5)
+        );
+        assert_eq!(
+            host_from(&args(&["--host", "localhost"])),
+            Err("invalid address \"localhost\": expected an IP address".to_owned())
+        );
     }
 }

@@ -1,0 +1,96 @@
+//! `<crate>_build_info`: which version of a crate is running, as labels on a sample of value 1.
+
+use prometheus::proto;
+
+use crate::metric::{MetricType, label_pair};
+use crate::text::{render_label_pairs, write_sample_prefix};
+use crate::{Collect, Descriptor};
+
+/// Declares `<crate>_build_info{version="<crate version>", ...} 1` for the calling crate,
+/// where `<crate>` is its name (`voice-service` gives `voice_service_build_info`) and the
+/// version is its `Cargo.toml` version. More labels can be given as `name = "value"` pairs of
+/// string constants (`env!`, `option_env!` with a default, literals).
+///
+/// Like `#[metric]`, it is written once, at module level, and the registry finds it at link
+/// time. OpenMetrics exposes it as an `info` family; the text format as a gauge.
+///
+/// ```
+/// metrics_core::build_info!(profile = "release");
+///
+/// let text = metrics_core::registry().render_only(&["rust_out_build_info"]);
+/// # // Doctests are compiled as a crate named `rust_out`.
+/// assert!(text.ends_with("rust_out_build_info{version=\"0.0.0\",profile=\"release\"} 1\n"));
+/// ```
+#[macro_export]
+macro_rules! build_info {
+    ($($label:ident = $value:expr),* $(,)?) => {
+        const _: () = {
+            static DESC: $crate::__private::Descriptor = $crate::__private::Descriptor {
+                name: ::core::concat!(::core::env!("CARGO_CRATE_NAME"), "_build_info"),
+                help: ::core::concat!(
+                    "Build information about ",
+                    ::core::env!("CARGO_PKG_NAME"),
+                    ", as labels; the value is always 1."
+                ),
+                labels: &["version" $(, ::core::stringify!($label))*],
+                buckets: &[],
+                module_path: ::core::module_path!(),
+                file: ::core::file!(),
+                line: ::core::line!(),
+            };
+            static INFO: $crate::__private::BuildInfo = $crate::__private::BuildInfo::__new(
+                &DESC,
+                &[::core::env!("CARGO_PKG_VERSION") $(, $value)*],
+            );
+            #[$crate::__private::linkme::distributed_slice($crate::__private::METRICS)]
+            #[linkme(crate = $crate::__private::linkme)]
+            static ENTRY: $crate::__private::Entry = $crate::__private::Entry(&INFO);
+        };
+    };
+}
+
+/// What [`build_info!`](crate::build_info) declares: an info family with one series.
+#[doc(hidden)]
+pub struct BuildInfo {
+    desc: &'static Descriptor,
+    values: &'static [&'static str],
+}
+
+impl BuildInfo {
+    #[doc(hidden)]
+    pub const fn __new(desc: &'static Descriptor, values: &'static [&'static str]) -> BuildInfo {
+        BuildInfo { desc, values }
+    }
+}
+
+impl Collect for BuildInfo {
+    fn desc(&self) -> &'static Descriptor {
+        self.desc
+    }
+
+    fn metric_type(&self) -> MetricType {
+        MetricType::Info
+    }
+
+    /// The same line in both formats: the `_info` suffix stays on the sample.
+    fn encode_text(&self, out: &mut String) {
+        let labels = render_label_pairs(self.desc.labels, self.values);
+        write_sample_prefix(out, self.desc.name, "", &labels);
+        out.push_str("1\n");
+    }
+
+    fn collect(&self) -> Vec<proto::Metric> {
+        let labels = self
+            .desc
+            .labels
+            .iter()
+            .zip(self.values)
+            .map(|(name, value)| label_pair(name, value))
+            .collect();
+        let mut gauge = proto::Gauge::default();
+        gauge.set_value(1.0);
+        let mut metric = proto::Metric::from_label(labels);
+        metric.set_gauge(gauge);
+        vec![metric]
+    }
+}

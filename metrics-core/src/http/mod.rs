@@ -1,0 +1,381 @@
+//! A production `/metrics` endpoint: format negotiation, gzip, the `name[]=` filter, a cap on
+//! concurrent scrapes, a scrape timeout, `HEAD`, 404 and 405, independent of any HTTP stack.
+//!
+//! [`MetricsEndpoint`] holds the policy and turns a [`ScrapeRequest`] into a
+//! [`ScrapeResponse`]; the adapters put it on a stack: [`serve`](crate::serve) (a small
+//! std-only server), `http::axum` (feature `axum`) and `http::hyper` (feature `hyper`).
+
+#[cfg(feature = "axum")]
+pub mod axum;
+pub(crate) mod client;
+#[cfg(feature = "hyper")]
+pub mod hyper;
+pub mod standalone;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::{Format, accepts_gzip, registry};
+
+/// How many scrapes may render at once by default.
+pub const DEFAULT_MAX_CONCURRENT_SCRAPES: usize = 4;
+
+/// How long a scrape may take by default before the client gets a 503.
+pub const DEFAULT_SCRAPE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The `/metrics` endpoint's policy. Cheap to clone: clones share the count of scrapes in
+/// progress, so the cap holds across every connection of a server.
+///
+/// ```
+/// use std::time::Duration;
+/// use metrics_core::http::{MetricsEndpoint, ScrapeRequest};
+///
+/// let endpoint = MetricsEndpoint::new()
+///     .max_concurrent_scrapes(2)
+///     .timeout(Duration::from_secs(5));
+/// let response = endpoint.respond(&ScrapeRequest::get("/metrics"));
+/// assert_eq!(response.status, 200);
+/// assert_eq!(response.header("content-type"), Some(metrics_core::TEXT_CONTENT_TYPE));
+/// assert_eq!(endpoint.respond(&ScrapeRequest::get("/other")).status, 404);
+/// ```
+#[derive(Clone, Debug)]
+pub struct MetricsEndpoint {
+    path: Arc<str>,
+    max_concurrent: usize,
+    timeout: Duration,
+    in_flight: Arc<AtomicUsize>,
+}
+
+impl Default for MetricsEndpoint {
+    fn default() -> Self {
+        MetricsEndpoint::new()
+    }
+}
+
+/// What an adapter extracts from an HTTP request for [`MetricsEndpoint::respond`].
+#[derive(Clone, Debug, Default)]
+pub struct ScrapeRequest<'a> {
+    /// The request method, e.g. `GET`.
+    pub method: &'a str,
+    /// The request path without the query; `None` when a router already matched it.
+    pub path: Option<&'a str>,
+    /// The query string without `?`, if any.
+    pub query: Option<&'a str>,
+    /// The `Accept` header.
+    pub accept: Option<&'a str>,
+    /// The `Accept-Encoding` header.
+    pub accept_encoding: Option<&'a str>,
+}
+
+impl<'a> ScrapeRequest<'a> {
+    /// A plain `GET` of `target` (a path with an optional `?query`), with no headers.
+    pub fn get(target: &'a str) -> ScrapeRequest<'a> {
+        let (path, query) = match target.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (target, None),
+        };
+        ScrapeRequest {
+            method: "GET",
+            path: Some(path),
+            query,
+            ..ScrapeRequest::default()
+        }
+    }
+}
+
+/// The response to a scrape, for an adapter to write out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScrapeResponse {
+    /// The HTTP status code.
+    pub status: u16,
+    /// Headers, names in lower case (`content-type`, `content-encoding`, `vary`, `allow`,
+    /// `retry-after`). `content-length` is left to the adapter.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body: empty for `HEAD`.
+    pub body: Vec<u8>,
+}
+
+impl ScrapeResponse {
+    /// The value of a header (name in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn message(status: u16, text: String) -> ScrapeResponse {
+        ScrapeResponse {
+            status,
+            headers: vec![("content-type", "text/plain; charset=utf-8".to_owned())],
+            body: text.into_bytes(),
+        }
+    }
+
+    fn strip_body_for(mut self, head: bool) -> ScrapeResponse {
+        if head {
+            self.body.clear();
+        }
+        self
+    }
+}
+
+/// A scrape that passed the checks and holds a slot of the concurrency cap until it is
+/// rendered (or dropped).
+pub(crate) struct Scrape {
+    format: Format,
+    gzip: bool,
+    head: bool,
+    names: Option<Vec<String>>,
+    _permit: Permit,
+}
+
+struct Permit(Arc<AtomicUsize>);
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl MetricsEndpoint {
+    /// Serves `/metrics`, at most [`DEFAULT_MAX_CONCURRENT_SCRAPES`] at once, each within
+    /// [`DEFAULT_SCRAPE_TIMEOUT`].
+    pub fn new() -> MetricsEndpoint {
+        MetricsEndpoint {
+            path: Arc::from("/metrics"),
+            max_concurrent: DEFAULT_MAX_CONCURRENT_SCRAPES,
+            timeout: DEFAULT_SCRAPE_TIMEOUT,
+            in_flight: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Serves this path instead of `/metrics` (adapters that route by path: the standalone
+    /// server and the hyper service).
+    pub fn path(mut self, path: &str) -> MetricsEndpoint {
+        self.path = Arc::from(path);
+        self
+    }
+
+    /// At most `limit` scrapes render at once (at least one); more get a 503 at once.
+    pub fn max_concurrent_scrapes(mut self, limit: usize) -> MetricsEndpoint {
+        self.max_concurrent = limit.max(1);
+        self
+    }
+
+    /// A scrape that takes longer gets a 503. The rendering itself goes on in the background
+    /// and keeps its slot of the concurrency cap until it ends, so slow scrapes cannot pile up.
+    pub fn timeout(mut self, timeout: Duration) -> MetricsEndpoint {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The configured timeout.
+    pub fn scrape_timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Answers a scrape, blocking the calling thread while the registry renders (on a helper
+    /// thread, so that the timeout holds).
+    pub fn respond(&self, request: &ScrapeRequest<'_>) -> ScrapeResponse {
+        let scrape = match self.prepare(request) {
+            Ok(scrape) => scrape,
+            Err(response) => return response,
+        };
+        let (sender, receiver) = mpsc::sync_channel(1);
+        let spawned = std::thread::Builder::new()
+            .name("metrics-scrape".to_owned())
+            .spawn(move || {
+                // The receiver is gone when the scrape timed out; the response is not needed.
+                let _ = sender.send(scrape.render());
+            });
+        if let Err(error) = spawned {
+            return ScrapeResponse::message(503, format!("cannot start a scrape: {error}\n"));
+        }
+        match receiver.recv_timeout(self.timeout) {
+            Ok(response) => response,
+            Err(_) => self.timed_out(request.method == "HEAD"),
+        }
+    }
+
+    pub(crate) fn timed_out(&self, head: bool) -> ScrapeResponse {
+        ScrapeResponse::message(
+            503,
+            format!(
+                "scrape timed out after {} ms: the registry took too long to render\n",
+                self.timeout.as_millis()
+            ),
+        )
+        .strip_body_for(head)
+    }
+
+    /// The checks that need no rendering: path, method, concurrency cap, negotiation.
+    pub(crate) fn prepare(&self, request: &ScrapeRequest<'_>) -> Result<Scrape, ScrapeResponse> {
+        if let Some(path) = request.path {
+            if path != &*self.path {
+                return Err(ScrapeResponse::message(
+                    404,
+                    format!("not found: metrics are served at {}\n", self.path),
+                ));
+            }
+        }
+        let head = match request.method {
+            "GET" => false,
+            "HEAD" => true,
+            other => {
+                let mut response = ScrapeResponse::message(
+                    405,
+                    format!("method {other} not allowed: use GET or HEAD\n"),
+                );
+                response.headers.push(("allow", "GET,HEAD".to_owned()));
+                return Err(response);
+            }
+        };
+        let previous = self.in_flight.fetch_add(1, Ordering::AcqRel);
+        let permit = Permit(Arc::clone(&self.in_flight));
+        if previous >= self.max_concurrent {
+            drop(permit);
+            let mut response = ScrapeResponse::message(
+                503,
+                format!(
+                    "too many concurrent scrapes (limit {}); retry later\n",
+                    self.max_concurrent
+                ),
+            );
+            response.headers.push(("retry-after", "1".to_owned()));
+            return Err(response.strip_body_for(head));
+        }
+        Ok(Scrape {
+            format: Format::from_accept(request.accept),
+            gzip: accepts_gzip(request.accept_encoding),
+            head,
+            names: request.query.and_then(name_filter),
+            _permit: permit,
+        })
+    }
+}
+
+impl Scrape {
+    /// Renders the registry: the slow part, run where blocking is fine.
+    pub(crate) fn render(self) -> ScrapeResponse {
+        let names: Option<Vec<&str>> = self
+            .names
+            .as_ref()
+            .map(|names| names.iter().map(String::as_str).collect());
+        let body = registry().encode(self.format, names.as_deref());
+        let mut headers = vec![
+            ("content-type", self.format.content_type().to_owned()),
+            ("vary", "Accept, Accept-Encoding".to_owned()),
+        ];
+        let body = match compress(self.gzip, body) {
+            (body, true) => {
+                headers.push(("content-encoding", "gzip".to_owned()));
+                body
+            }
+            (body, false) => body,
+        };
+        ScrapeResponse {
+            status: 200,
+            headers,
+            body,
+        }
+        .strip_body_for(self.head)
+    }
+}
+
+/// [`MetricsEndpoint::respond`] for async servers: the rendering runs on tokio's blocking
+/// pool and the timeout on tokio's timer, so no executor thread blocks.
+#[cfg(any(feature = "axum", feature = "hyper"))]
+pub(crate) async fn respond_async(
+    endpoint: &MetricsEndpoint,
+    request: &ScrapeRequest<'_>,
+) -> ScrapeResponse {
+    let scrape = match endpoint.prepare(request) {
+        Ok(scrape) => scrape,
+        Err(response) => return response,
+    };
+    let rendering = tokio::task::spawn_blocking(move || scrape.render());
+    match tokio::time::timeout(endpoint.timeout, rendering).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => ScrapeResponse::message(503, format!("the scrape failed: {error}\n")),
+        Err(_) => endpoint.timed_out(request.method == "HEAD"),
+    }
+}
+
+#[cfg(feature = "gzip")]
+fn compress(gzip: bool, body: Vec<u8>) -> (Vec<u8>, bool) {
+    use std::io::Write;
+    if !gzip {
+        return (body, false);
+    }
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::fast(),
+    );
+    // Writing into a Vec cannot fail; were it to, the uncompressed body is still right.
+    match encoder.write_all(&body).and_then(|()| encoder.finish()) {
+        Ok(compressed) => (compressed, true),
+        Err(_) => (body, false),
+    }
+}
+
+#[cfg(not(feature = "gzip"))]
+fn compress(_gzip: bool, body: Vec<u8>) -> (Vec<u8>, bool) {
+    (body, false)
+}
+
+/// The values of `name[]` in a query string (`name[]=a&name%5B%5D=b`), percent-decoded;
+/// `None` when there are none (no filter).
+pub(crate) fn name_filter(query: &str) -> Option<Vec<String>> {
+    let names: Vec<String> = query
+        .split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            (percent_decode(key) == "name[]").then(|| percent_decode(value))
+        })
+        .collect();
+    (!names.is_empty()).then_some(names)
+}
+
+fn percent_decode(text: &str) -> String {
+    fn hex(byte: u8) -> Option<u8> {
+        (byte as char).to_digit(16).map(|digit| digit as u8)
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b))) {
+                (Some(high), Some(low)) => {
+                    out.push(high << 4 | low);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_filter_decodes() {
+        assert_eq!(
+            name_filter("name[]=a_total&x=1&name%5B%5D=b%3Ac"),
+            Some(vec!["a_total".to_owned(), "b:c".to_owned()])
+        );
+        assert_eq!(name_filter("x=1"), None);
+        assert_eq!(name_filter(""), None);
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("%zz+%41"), "%zz A");
+    }
+}

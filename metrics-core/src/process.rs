@@ -1,0 +1,131 @@
+//! The standard `process_*` metrics, read from `/proc` at scrape time (feature `process`).
+//!
+//! They are computed when a scrape asks, so they cost nothing between scrapes; where `/proc` is
+//! not available (another OS), their families are exposed without samples rather than with
+//! wrong values.
+
+use prometheus::proto;
+
+use crate::metric::MetricType;
+use crate::openmetrics::{counter_sample_name, write_created};
+use crate::registry::{Entry, METRICS};
+use crate::text::{write_f64, write_sample_prefix};
+use crate::{Collect, Descriptor, procfs};
+
+/// A family with one unlabelled sample whose value is read when a scrape asks for it.
+struct Computed {
+    desc: &'static Descriptor,
+    metric_type: MetricType,
+    read: fn() -> Option<f64>,
+}
+
+impl Collect for Computed {
+    fn desc(&self) -> &'static Descriptor {
+        self.desc
+    }
+
+    fn metric_type(&self) -> MetricType {
+        self.metric_type
+    }
+
+    fn encode_text(&self, out: &mut String) {
+        if let Some(value) = (self.read)() {
+            write_sample_prefix(out, self.desc.name, "", "");
+            write_f64(out, value);
+            out.push('\n');
+        }
+    }
+
+    fn encode_openmetrics(&self, out: &mut String) {
+        let Some(value) = (self.read)() else {
+            return;
+        };
+        if self.metric_type == MetricType::Counter {
+            let (family, suffix) = counter_sample_name(self.desc.name);
+            write_sample_prefix(out, family, suffix, "");
+            write_f64(out, value);
+            out.push('\n');
+            write_created(out, family, "", crate::created::process_start());
+        } else {
+            self.encode_text(out);
+        }
+    }
+
+    fn collect(&self) -> Vec<proto::Metric> {
+        let Some(value) = (self.read)() else {
+            return Vec::new();
+        };
+        let mut metric = proto::Metric::default();
+        if self.metric_type == MetricType::Counter {
+            let mut counter = proto::Counter::default();
+            counter.set_value(value);
+            metric.set_counter(counter);
+        } else {
+            let mut gauge = proto::Gauge::default();
+            gauge.set_value(value);
+            metric.set_gauge(gauge);
+        }
+        vec![metric]
+    }
+}
+
+/// Declares one computed family and adds it to the link-time list, as `#[metric]` would.
+macro_rules! process_metric {
+    ($name:literal, $help:literal, $metric_type:ident, $read:path) => {
+        const _: () = {
+            static DESC: Descriptor = Descriptor {
+                name: $name,
+                help: $help,
+                labels: &[],
+                buckets: &[],
+                module_path: module_path!(),
+                file: file!(),
+                line: line!(),
+            };
+            static METRIC: Computed = Computed {
+                desc: &DESC,
+                metric_type: MetricType::$metric_type,
+                read: $read,
+            };
+            #[linkme::distributed_slice(METRICS)]
+            static ENTRY: Entry = Entry(&METRIC);
+        };
+    };
+}
+
+process_metric!(
+    "process_cpu_seconds_total",
+    "Total user and system CPU time spent in seconds.",
+    Counter,
+    procfs::cpu_seconds
+);
+process_metric!(
+    "process_max_fds",
+    "Maximum number of open file descriptors.",
+    Gauge,
+    procfs::max_fds
+);
+process_metric!(
+    "process_open_fds",
+    "Number of open file descriptors.",
+    Gauge,
+    procfs::open_fds
+);
+process_metric!(
+    "process_resident_memory_bytes",
+    "Resident memory size in bytes.",
+    Gauge,
+    procfs::resident_memory_bytes
+);
+process_metric!(
+    "process_start_time_seconds",
+    "Start time of the process since unix epoch in seconds.",
+    Gauge,
+    procfs::start_time_seconds
+);
+process_metric!(
+    "process_virtual_memory_bytes",
+    "Virtual memory size in bytes.",
+    Gauge,
+    procfs::virtual_memory_bytes
+);
