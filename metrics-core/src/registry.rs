@@ -190,7 +190,14 @@ impl Registry {
             Format::Protobuf => {
                 let mut families = self.gather();
                 if let Some(names) = names {
-                    families.retain(|family| names.contains(&family.name()));
+                    families.retain(|family| {
+                        let name = family.name();
+                        let family = match family.get_field_type() {
+                            proto::MetricType::COUNTER => name.strip_suffix("_total"),
+                            _ => name.strip_suffix("_info"),
+                        };
+                        names.contains(&name) || family.is_some_and(|family| names.contains(&family))
+                    });
                 }
                 let mut out = Vec::new();
                 // Writing to a Vec cannot fail, and every family has at least one metric.
