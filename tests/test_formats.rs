@@ -70,7 +70,9 @@ fn the_same_metrics_in_text_openmetrics_and_protobuf() {
     FMT_JOB_DURATION_SECONDS
         .with_label_values(&["fast"])
         .observe(0.75);
-    FMT_JOB_DURATION_SECONDS.with_label_values(&["fast"]).observe(3.0);
+    FMT_JOB_DURATION_SECONDS
+        .with_label_values(&["fast"])
+        .observe(3.0);
     FMT_QUEUE_USAGE_RATIO.set(0.5);
     FMT_STARTED_TOTAL.inc_by(4);
     let after = now();
@@ -217,7 +219,11 @@ fn accept_header_picks_the_format() {
     for (accept, content_type) in cases {
         let response = scrape(accept);
         assert_eq!(response.status, 200);
-        assert_eq!(response.header("content-type"), Some(content_type), "{accept:?}");
+        assert_eq!(
+            response.header("content-type"),
+            Some(content_type),
+            "{accept:?}"
+        );
     }
     FMT_QUEUE_USAGE_RATIO.set(0.5);
     assert_eq!(

@@ -134,7 +134,10 @@ mod tests {
 
     #[test]
     fn family_names_and_units() {
-        assert_eq!(family_name("voice_calls_total", MetricType::Counter), "voice_calls");
+        assert_eq!(
+            family_name("voice_calls_total", MetricType::Counter),
+            "voice_calls"
+        );
         assert_eq!(family_name("jobs", MetricType::Counter), "jobs");
         assert_eq!(family_name("_total", MetricType::Counter), "_total");
         assert_eq!(family_name("svc_build_info", MetricType::Info), "svc_build");

@@ -196,7 +196,8 @@ impl Registry {
                             proto::MetricType::COUNTER => name.strip_suffix("_total"),
                             _ => name.strip_suffix("_info"),
                         };
-                        names.contains(&name) || family.is_some_and(|family| names.contains(&family))
+                        names.contains(&name)
+                            || family.is_some_and(|family| names.contains(&family))
                     });
                 }
                 let mut out = Vec::new();

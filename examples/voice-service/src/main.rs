@@ -57,8 +57,8 @@ fn host_from(args: &[String]) -> Result<IpAddr, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let address = port_from(&args, std::env::var("PORT").ok())
-        .and_then(|port| Ok((host_from(&args)?, port)));
+    let address =
+        port_from(&args, std::env::var("PORT").ok()).and_then(|port| Ok((host_from(&args)?, port)));
     let (host, port) = match address {
         Ok(address) => address,
         Err(message) => {
@@ -71,8 +71,7 @@ async fn main() -> ExitCode {
         eprintln!("voice-service: {error}");
         return ExitCode::FAILURE;
     }
-    let listener = match tokio::net::TcpListener::bind(SocketAddr::from((host, port))).await
-    {
+    let listener = match tokio::net::TcpListener::bind(SocketAddr::from((host, port))).await {
         Ok(listener) => listener,
         Err(error) => {
             eprintln!("voice-service: cannot listen on port {port}: {error}");

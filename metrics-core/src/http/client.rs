@@ -92,15 +92,13 @@ fn dechunk(mut data: &[u8]) -> io::Result<Vec<u8>> {
             .split(';')
             .next()
             .unwrap_or("");
-        let size = usize::from_str_radix(size_text.trim(), 16)
-            .map_err(|_| invalid("bad chunk size"))?;
+        let size =
+            usize::from_str_radix(size_text.trim(), 16).map_err(|_| invalid("bad chunk size"))?;
         data = &data[line_end + 2..];
         if size == 0 {
             return Ok(body);
         }
-        let chunk = data
-            .get(..size)
-            .ok_or_else(|| invalid("truncated chunk"))?;
+        let chunk = data.get(..size).ok_or_else(|| invalid("truncated chunk"))?;
         body.extend_from_slice(chunk);
         data = data.get(size + 2..).unwrap_or(&[]);
     }
@@ -112,7 +110,8 @@ mod tests {
 
     #[test]
     fn parses_plain_and_chunked_responses() {
-        let plain = parse_response(b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok").unwrap();
+        let plain =
+            parse_response(b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\n\r\nok").unwrap();
         assert_eq!((plain.status, plain.body.as_slice()), (202, &b"ok"[..]));
         let chunked = parse_response(
             b"HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n\

@@ -61,7 +61,9 @@ impl<B> hyper::service::Service<Request<B>> for MetricsService {
                 accept: accept.as_deref(),
                 accept_encoding: accept_encoding.as_deref(),
             };
-            Ok(into_response(super::respond_async(&endpoint, &scrape).await))
+            Ok(into_response(
+                super::respond_async(&endpoint, &scrape).await,
+            ))
         })
     }
 }

@@ -1,0 +1,166 @@
+//! The `/metrics` endpoint on its three stacks (standalone, axum, hyper), over real sockets.
+
+mod common;
+
+use common::{gunzip, request};
+use metrics_core::http::MetricsEndpoint;
+use metrics_core::{IntCounter, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, metric, registry};
+
+/// Requests the endpoint tests made.
+#[metric]
+static STANDALONE_EVENTS_TOTAL: IntCounter;
+
+/// Requests the endpoint tests made.
+#[metric]
+static AXUM_EVENTS_TOTAL: IntCounter;
+
+/// Requests the endpoint tests made.
+#[metric]
+static HYPER_EVENTS_TOTAL: IntCounter;
+
+/// Every behaviour of the endpoint, against a server listening at `addr`; `counter` (named
+/// `<stack>_events_total`) belongs to this stack's test alone.
+fn check_endpoint(addr: &str, stack: &str, counter: &IntCounter) {
+    counter.inc_by(2);
+    let filtered = format!("/metrics?name[]={stack}_events_total");
+    let filtered = filtered.as_str();
+    let expected_text = format!(
+        "# HELP {stack}_events_total Requests the endpoint tests made.\n\
+         # TYPE {stack}_events_total counter\n\
+         {stack}_events_total 2\n"
+    );
+
+    let plain = request(addr, "GET", filtered, &[]);
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.header("content-type"), Some(TEXT_CONTENT_TYPE));
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.text(), expected_text);
+
+    // The percent-encoded form of the filter, as Prometheus' `params` would send it.
+    let encoded = request(
+        addr,
+        "GET",
+        &format!("/metrics?name%5B%5D={stack}_events_total"),
+        &[],
+    );
+    assert_eq!(encoded.text(), expected_text);
+
+    let gzipped = request(addr, "GET", filtered, &["Accept-Encoding: gzip, br"]);
+    assert_eq!(gzipped.status, 200);
+    assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+    assert_eq!(gunzip(&gzipped.body), expected_text.as_bytes());
+    assert_ne!(gzipped.body, expected_text.as_bytes());
+
+    let openmetrics = request(
+        addr,
+        "GET",
+        filtered,
+        &["Accept: application/openmetrics-text; version=1.0.0, text/plain; q=0.5"],
+    );
+    assert_eq!(
+        openmetrics.header("content-type"),
+        Some(OPENMETRICS_CONTENT_TYPE)
+    );
+    let body = openmetrics.text();
+    assert!(
+        body.starts_with(&format!(
+            "# HELP {stack}_events Requests the endpoint tests made.\n\
+             # TYPE {stack}_events counter\n\
+             {stack}_events_total 2\n\
+             {stack}_events_created "
+        )),
+        "{body}"
+    );
+    assert!(body.ends_with("\n# EOF\n"), "{body}");
+
+    let whole = request(addr, "GET", "/metrics", &[]);
+    assert!(whole.text().contains("# TYPE process_open_fds gauge\n"));
+
+    let head = request(addr, "HEAD", "/metrics", &[]);
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-type"), Some(TEXT_CONTENT_TYPE));
+    assert!(head.body.is_empty());
+
+    let post = request(addr, "POST", "/metrics", &[]);
+    assert_eq!(post.status, 405);
+    assert_eq!(post.header("allow"), Some("GET,HEAD"));
+    assert_eq!(post.text(), "method POST not allowed: use GET or HEAD\n");
+}
+
+#[test]
+fn standalone_server() {
+    let server = metrics_core::serve("127.0.0.1:0").unwrap();
+    let addr = server.local_addr().to_string();
+    check_endpoint(&addr, "standalone", &STANDALONE_EVENTS_TOTAL);
+    let missing = request(&addr, "GET", "/nope", &[]);
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.text(),
+        "not found: metrics are served at /metrics\n"
+    );
+    server.shutdown();
+    assert!(std::net::TcpStream::connect(&addr).is_err());
+}
+
+#[test]
+fn axum_route() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let app = axum::Router::new().route(
+        "/metrics",
+        metrics_core::http::axum::route(MetricsEndpoint::new()),
+    );
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    check_endpoint(&addr, "axum", &AXUM_EVENTS_TOTAL);
+    assert_eq!(request(&addr, "GET", "/nope", &[]).status, 404);
+}
+
+#[test]
+fn hyper_service() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let service = metrics_core::http::hyper::MetricsService::new(MetricsEndpoint::new());
+    runtime.spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let service = service.clone();
+            tokio::spawn(async move {
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(io, service)
+                    .await;
+            });
+        }
+    });
+    check_endpoint(&addr, "hyper", &HYPER_EVENTS_TOTAL);
+    let missing = request(&addr, "GET", "/nope", &[]);
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.text(),
+        "not found: metrics are served at /metrics\n"
+    );
+}
+
+#[test]
+fn render_of_whole_registry_matches_the_endpoint() {
+    let server = metrics_core::serve("127.0.0.1:0").unwrap();
+    let addr = server.local_addr().to_string();
+    let body = request(
+        &addr,
+        "GET",
+        "/metrics?name[]=metrics_core_rejected_samples_total",
+        &[],
+    );
+    assert_eq!(
+        body.text(),
+        registry().render_only(&["metrics_core_rejected_samples_total"])
+    );
+}
