@@ -1,0 +1,245 @@
+//! End to end: two instances of the service, a real Prometheus scraping both every second
+//! (it negotiates OpenMetrics), traffic, then exact answers from Prometheus' query API.
+//!
+//! Skipped with a message where `prometheus` is not installed, unless `METRICS_REQUIRE_TOOLS=1`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A child process killed when the test ends, even when it fails.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_service() -> (Killed, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voice-service"))
+        .args(["--host", "127.0.0.1", "--port", "0"])
+        .env_remove("PORT")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start voice-service");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    (Killed(child), addr)
+}
+
+fn http(addr: &str, method: &str, target: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        let mut out = String::new();
+        let mut rest = body;
+        while let Some((size, after)) = rest.split_once("\r\n") {
+            let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if size == 0 {
+                break;
+            }
+            out.push_str(&after[..size]);
+            rest = &after[size + 2..];
+        }
+        out
+    } else {
+        body.to_owned()
+    };
+    (status, body)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The values of an instant query, as `(labels JSON, value)` pairs, read from the JSON
+/// answer without a JSON library: each result is `{"metric":{...},"value":[ts,"v"]}`.
+fn query(prometheus: &str, promql: &str) -> Vec<(String, String)> {
+    let (status, body) = http(
+        prometheus,
+        "GET",
+        &format!("/api/v1/query?query={}", percent_encode(promql)),
+    );
+    assert_eq!(status, 200, "{promql}: {body}");
+    body.split("{\"metric\":")
+        .skip(1)
+        .map(|result| {
+            let labels = result.split('}').next().unwrap_or("").to_owned() + "}";
+            let value = result
+                .split("\"value\":[")
+                .nth(1)
+                .and_then(|v| v.split('"').nth(1))
+                .unwrap_or("")
+                .to_owned();
+            (labels, value)
+        })
+        .collect()
+}
+
+/// Polls `promql` until its single value is `expected`, within `deadline`.
+fn wait_for(prometheus: &str, promql: &str, expected: &str, deadline: Instant) {
+    let mut last = Vec::new();
+    while Instant::now() < deadline {
+        last = query(prometheus, promql);
+        if last.len() == 1 && last[0].1 == expected {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    panic!("{promql}: expected {expected}, Prometheus last answered {last:?}");
+}
+
+#[test]
+fn prometheus_scrapes_two_instances_and_computes_the_answers() {
+    let required = std::env::var("METRICS_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    if Command::new("prometheus").arg("--version").output().is_err() {
+        assert!(
+            !required,
+            "prometheus is required (METRICS_REQUIRE_TOOLS=1) but not installed"
+        );
+        eprintln!("skipped: prometheus not installed (apt-get install prometheus)");
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_secs(55);
+    let (_a, a) = start_service();
+    let (_b, b) = start_service();
+
+    let dir = std::env::temp_dir().join(format!("metrics-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let config = dir.join("prometheus.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
+             scrape_configs:\n  - job_name: voice\n    static_configs:\n      \
+             - targets: ['{a}', '{b}']\n"
+        ),
+    )
+    .unwrap();
+    let web = format!("127.0.0.1:{}", free_port());
+    let log = std::fs::File::create(dir.join("prometheus.log")).unwrap();
+    let _prometheus = Killed(
+        Command::new("prometheus")
+            .arg(format!("--config.file={}", config.display()))
+            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+            .arg(format!("--web.listen-address={web}"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start prometheus"),
+    );
+
+    // Traffic: instance A gets 4 completed calls, B 6 completed and 1 failed; durations chosen
+    // so the 0.75 quantile falls inside a bucket: cumulative counts over [5, 10, 30, 60, ...]
+    // are 2, 4, 6, 8, 9, 10, so rank 7.5 is in (30, 60], at 30 + 30 * (7.5 - 6) / 2 = 52.5.
+    for duration in [3, 7, 8, 25] {
+        let target = format!("/calls/simulate?status=completed&duration={duration}");
+        assert_eq!(http(&a, "POST", &target).0, 200);
+    }
+    for duration in [4, 12, 45, 50, 90, 200] {
+        let target = format!("/calls/simulate?status=completed&duration={duration}");
+        assert_eq!(http(&b, "POST", &target).0, 200);
+    }
+    assert_eq!(http(&b, "POST", "/calls/simulate?status=failed&duration=1").0, 200);
+    assert_eq!(http(&a, "GET", "/admin").0, 403);
+    assert_eq!(http(&a, "GET", "/users/1").0, 200);
+    assert_eq!(http(&a, "GET", "/users/1").0, 200);
+
+    // Prometheus answers once it is ready and has scraped both after the traffic.
+    while TcpStream::connect(&web).is_err() || http(&web, "GET", "/-/ready").0 != 200 {
+        assert!(Instant::now() < deadline, "prometheus never became ready");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    wait_for(&web, "sum(up{job=\"voice\"})", "2", deadline);
+    wait_for(
+        &web,
+        &format!("voice_calls_total{{instance=\"{a}\",status=\"completed\"}}"),
+        "4",
+        deadline,
+    );
+    wait_for(
+        &web,
+        &format!("voice_calls_total{{instance=\"{b}\",status=\"completed\"}}"),
+        "6",
+        deadline,
+    );
+    wait_for(&web, "sum(voice_calls_total{status=\"completed\"})", "10", deadline);
+    wait_for(&web, "sum(voice_calls_total{status=\"failed\"})", "1", deadline);
+    wait_for(
+        &web,
+        "sum(security_violations_total{violation_type=\"forbidden_path\"})",
+        "1",
+        deadline,
+    );
+    wait_for(&web, "sum(cache_hits_total)", "1", deadline);
+    wait_for(&web, "sum(cache_misses_total)", "1", deadline);
+    wait_for(
+        &web,
+        "histogram_quantile(0.75, sum by (le) \
+         (voice_call_duration_seconds_bucket{status=\"completed\"}))",
+        "52.5",
+        deadline,
+    );
+    wait_for(
+        &web,
+        "sum(voice_call_duration_seconds_sum{status=\"completed\"})",
+        "444",
+        deadline,
+    );
+    // Build info and process metrics arrive too, one series per instance.
+    wait_for(
+        &web,
+        &format!(
+            "count(voice_service_build_info{{version=\"{}\"}} == 1)",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "2",
+        deadline,
+    );
+    wait_for(&web, "count(process_start_time_seconds > 0)", "2", deadline);
+
+    // Both scrapes used OpenMetrics (Prometheus asks for it first) without errors.
+    let (status, targets) = http(&web, "GET", "/api/v1/targets");
+    assert_eq!(status, 200);
+    assert_eq!(targets.matches("\"health\":\"up\"").count(), 2, "{targets}");
+    assert_eq!(targets.matches("\"lastError\":\"\"").count(), 2, "{targets}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
