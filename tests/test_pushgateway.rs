@@ -59,7 +59,10 @@ fn push_push_add_and_delete_with_grouping_keys() {
     while std::net::TcpStream::connect(&addr).is_err()
         || request(&addr, "GET", "/-/ready", &[]).status != 200
     {
-        assert!(Instant::now() < deadline, "the pushgateway never became ready");
+        assert!(
+            Instant::now() < deadline,
+            "the pushgateway never became ready"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 

@@ -288,7 +288,7 @@ impl Registry {
             .flat_map(|entry| entry.collector.collect())
             .filter(|family| {
                 !family.get_metric().is_empty()
-                    && names.is_none_or(|names| names.contains(&family.name()))
+                    && names.is_none_or(|names| proto_family_wanted(names, family))
                     && proto_exposed_names(family.name(), family.get_field_type())
                         .iter()
                         .all(|name| !self.own_names.contains_key(name.as_str()))
@@ -327,4 +327,15 @@ impl Registry {
             out.push_str(openmetrics::EOF);
         }
     }
+}
+
+/// Whether the `name[]` filter selects a `prometheus` family, by its name or (counters) its
+/// OpenMetrics family name.
+fn proto_family_wanted(names: &[&str], family: &proto::MetricFamily) -> bool {
+    let name = family.name();
+    let family_name = match family.get_field_type() {
+        proto::MetricType::COUNTER => name.strip_suffix("_total"),
+        _ => name.strip_suffix("_info"),
+    };
+    names.contains(&name) || family_name.is_some_and(|family| names.contains(&family))
 }

@@ -51,8 +51,15 @@ fn http(addr: &str, method: &str, target: &str) -> (u16, String) {
     let mut raw = String::new();
     stream.read_to_string(&mut raw).unwrap();
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         let mut out = String::new();
         let mut rest = body;
         while let Some((size, after)) = rest.split_once("\r\n") {
@@ -129,7 +136,11 @@ fn wait_for(prometheus: &str, promql: &str, expected: &str, deadline: Instant) {
 #[test]
 fn prometheus_scrapes_two_instances_and_computes_the_answers() {
     let required = std::env::var("METRICS_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-    if Command::new("prometheus").arg("--version").output().is_err() {
+    if Command::new("prometheus")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         assert!(
             !required,
             "prometheus is required (METRICS_REQUIRE_TOOLS=1) but not installed"
@@ -159,7 +170,10 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
     let _prometheus = Killed(
         Command::new("prometheus")
             .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.join("data").display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
             .arg(format!("--web.listen-address={web}"))
             .stdout(Stdio::null())
             .stderr(log)
@@ -178,7 +192,10 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
         let target = format!("/calls/simulate?status=completed&duration={duration}");
         assert_eq!(http(&b, "POST", &target).0, 200);
     }
-    assert_eq!(http(&b, "POST", "/calls/simulate?status=failed&duration=1").0, 200);
+    assert_eq!(
+        http(&b, "POST", "/calls/simulate?status=failed&duration=1").0,
+        200
+    );
     assert_eq!(http(&a, "GET", "/admin").0, 403);
     assert_eq!(http(&a, "GET", "/users/1").0, 200);
     assert_eq!(http(&a, "GET", "/users/1").0, 200);
@@ -201,8 +218,18 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
         "6",
         deadline,
     );
-    wait_for(&web, "sum(voice_calls_total{status=\"completed\"})", "10", deadline);
-    wait_for(&web, "sum(voice_calls_total{status=\"failed\"})", "1", deadline);
+    wait_for(
+        &web,
+        "sum(voice_calls_total{status=\"completed\"})",
+        "10",
+        deadline,
+    );
+    wait_for(
+        &web,
+        "sum(voice_calls_total{status=\"failed\"})",
+        "1",
+        deadline,
+    );
     wait_for(
         &web,
         "sum(security_violations_total{violation_type=\"forbidden_path\"})",
@@ -240,6 +267,10 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
     let (status, targets) = http(&web, "GET", "/api/v1/targets");
     assert_eq!(status, 200);
     assert_eq!(targets.matches("\"health\":\"up\"").count(), 2, "{targets}");
-    assert_eq!(targets.matches("\"lastError\":\"\"").count(), 2, "{targets}");
+    assert_eq!(
+        targets.matches("\"lastError\":\"\"").count(),
+        2,
+        "{targets}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
