@@ -24,6 +24,13 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
         // metrics-core itself
         "metrics_core_cardinality_overflow_total",
         "metrics_core_rejected_samples_total",
+        // metrics-core's `process` feature, which this package's dev-dependency turns on
+        "process_cpu_seconds_total",
+        "process_max_fds",
+        "process_open_fds",
+        "process_resident_memory_bytes",
+        "process_start_time_seconds",
+        "process_virtual_memory_bytes",
         // this test crate
         "registry_test_events_total",
         // examples/voice-metrics
@@ -36,7 +43,7 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
             "{expected} missing from {names:?}"
         );
     }
-    assert_eq!(names.len(), 11, "unexpected families: {names:?}");
+    assert_eq!(names.len(), 17, "unexpected families: {names:?}");
     assert_eq!(registry().check(), Ok(()));
     assert!(registry().duplicates().is_empty());
 }
