@@ -3,6 +3,8 @@
 //! nothing rather than a wrong value.
 
 #[cfg(target_os = "linux")]
+// Only the start time is used without the `process` feature.
+#[cfg_attr(not(feature = "process"), allow(dead_code))]
 mod linux {
     use std::fs;
 
