@@ -38,14 +38,16 @@ pub struct Registry {
 /// #[metric]
 /// static DOC_CACHE_MISSES_TOTAL: IntCounter;
 ///
+/// # fn main() {
 /// DOC_CACHE_MISSES_TOTAL.inc();
 /// let text = registry().render_only(&["doc_cache_misses_total"]);
 /// assert_eq!(
 ///     text,
 ///     "# HELP doc_cache_misses_total Cache lookups that found nothing.\n\
-///      # TYPE doc_cache_misses_total counter\n\
+///      ## TYPE doc_cache_misses_total counter\n\
 ///      doc_cache_misses_total 1\n"
 /// );
+/// # }
 /// ```
 pub fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();

@@ -4,6 +4,7 @@
 mod ast;
 mod attr;
 mod expand;
+mod lint;
 mod valid;
 
 use proc_macro::TokenStream;
