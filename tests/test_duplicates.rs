@@ -1,4 +1,5 @@
-//! Duplicate metric names across crates fail the build, in every profile.
+//! Duplicate metric names across crates fail the build, in every profile; and the cases that
+//! need a real `cargo` build of their own (dev-dependency cycles, `#[test]` fns).
 //!
 //! Builds the crates of `tests/fixtures` (a workspace of its own) with `cargo build`:
 //! `fixture-dup-app` links `fixture-jobs` and `fixture-jobs-copy`, which both define
@@ -155,4 +156,27 @@ fn dev_dependency_cycle_builds_and_runtime_check_reports_duplicates() {
     ] {
         assert!(stdout.contains(test), "`{test}` did not run:\n{stdout}");
     }
+}
+
+/// Module level only, for the case a trybuild case cannot build: the body of a `#[test]` fn,
+/// which exists only when the crate is compiled as a test.
+#[test]
+fn metric_inside_test_fn_fails_cargo_check() {
+    let output = cargo(&[
+        "check",
+        "--tests",
+        "--color=never",
+        "-p",
+        "fixture-metric-in-test-fn",
+    ]);
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: non-statement macro in statement position: \
+             ::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block\n\
+             \x20 --> test-fn/src/lib.rs:11:9"
+        ),
+        "{stderr}"
+    );
 }

@@ -60,6 +60,11 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
             }
             let expr: Expr = meta.value()?.parse()?;
             parsed.buckets = Some(buckets(&expr)?);
+        } else if key.is_ident("help") {
+            return Err(meta.error(
+                "the help text is the doc comment: write `/// What this metric measures.` \
+                 above the static instead",
+            ));
         } else {
             return Err(meta.error(format!("unknown argument: #[metric] takes {ARGUMENTS}")));
         }
