@@ -34,7 +34,11 @@ const ASM_SYMBOL: &str = "metric `fixture_jobs_total` is defined twice in the li
 /// x86_64 and aarch64 ones are listed here).
 const HAS_ASM_SYMBOL: bool = cfg!(all(
     any(target_arch = "x86_64", target_arch = "aarch64"),
-    any(target_os = "linux", target_os = "android", target_os = "freebsd")
+    any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd"
+    )
 ));
 
 /// Without LTO both symbols reach the linker, and both collide.

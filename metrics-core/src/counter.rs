@@ -59,8 +59,8 @@ impl Counter {
     /// Adds `delta`, or returns [`Error::InvalidValue`] when it is negative or NaN.
     #[inline]
     pub fn try_inc_by(&self, delta: f64) -> Result<(), Error> {
-        // `!(delta >= 0.0)` is also true for NaN.
-        if !(delta >= 0.0) {
+        // NaN is neither negative nor an increment.
+        if delta.is_nan() || delta < 0.0 {
             return Err(Error::InvalidValue {
                 metric: self.desc.name,
                 value: delta,

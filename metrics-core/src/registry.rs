@@ -219,7 +219,10 @@ mod tests {
         let names: Vec<&str> = registry.families().map(|f| f.desc().name).collect();
         assert_eq!(names, ["jobs_total", "other_total"]);
         // The first definition by module path is the one exposed, whatever the link order.
-        assert_eq!(registry.get("jobs_total").unwrap().desc().module_path, "alerts");
+        assert_eq!(
+            registry.get("jobs_total").unwrap().desc().module_path,
+            "alerts"
+        );
 
         let expected = [
             Error::DuplicateMetric {

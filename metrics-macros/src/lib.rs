@@ -5,6 +5,8 @@ mod ast;
 mod attr;
 mod expand;
 mod lint;
+#[cfg(test)]
+mod snapshot;
 mod valid;
 
 use proc_macro::TokenStream;

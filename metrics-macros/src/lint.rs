@@ -98,7 +98,13 @@ pub fn metric_name(name: &str, kind: Kind, source: NameSource) -> Vec<String> {
         }
     }
 
-    for type_name in ["counter", "gauge", "histogram", "summary", "gauge_histogram"] {
+    for type_name in [
+        "counter",
+        "gauge",
+        "histogram",
+        "summary",
+        "gauge_histogram",
+    ] {
         let infix = format!("_{type_name}_");
         let suffix = format!("_{type_name}");
         let without = if let Some(at) = lower.find(&infix) {
@@ -170,7 +176,9 @@ impl Kind {
             }
             "le" => Some("`le` holds histogram bucket bounds, and promtool refuses it elsewhere"),
             "quantile" if self.is_summary() => Some("a summary uses `quantile` for its quantiles"),
-            "quantile" => Some("`quantile` holds summary quantiles, and promtool refuses it elsewhere"),
+            "quantile" => {
+                Some("`quantile` holds summary quantiles, and promtool refuses it elsewhere")
+            }
             _ => None,
         }
     }
@@ -299,7 +307,10 @@ mod tests {
             ("ms_queue_depth", Kind::IntGauge),
             ("metrics_core_rejected_samples_total", Kind::IntCounter),
         ] {
-            assert_eq!(metric_name(name, kind, NameSource::Argument), Vec::<String>::new());
+            assert_eq!(
+                metric_name(name, kind, NameSource::Argument),
+                Vec::<String>::new()
+            );
         }
     }
 
@@ -308,22 +319,30 @@ mod tests {
         let check = |name, kind| metric_name(name, kind, NameSource::Argument);
         assert_eq!(
             check("jobs_count", Kind::IntCounter),
-            ["a counter's name ends in `_total` (promtool requires it): write `name = \"jobs_total\"`"]
+            [
+                "a counter's name ends in `_total` (promtool requires it): write `name = \"jobs_total\"`"
+            ]
         );
         assert_eq!(
             check("cache_size_kilobytes", Kind::Gauge),
-            ["Prometheus metrics use base units: `bytes`, not `kilobytes`; record bytes and \
-              write `name = \"cache_size_bytes\"`"]
+            [
+                "Prometheus metrics use base units: `bytes`, not `kilobytes`; record bytes and \
+              write `name = \"cache_size_bytes\"`"
+            ]
         );
         assert_eq!(
             check("uptime_h", Kind::Gauge),
-            ["`_h` is an abbreviated unit: write the base unit out, `_seconds` (record seconds): \
-              write `name = \"uptime_seconds\"`"]
+            [
+                "`_h` is an abbreviated unit: write the base unit out, `_seconds` (record seconds): \
+              write `name = \"uptime_seconds\"`"
+            ]
         );
         assert_eq!(
             check("queue_gauge_items", Kind::IntGauge),
-            ["the metric type is in the `# TYPE` line, not in the name: drop `_gauge`: write \
-              `name = \"queue_items\"`"]
+            [
+                "the metric type is in the `# TYPE` line, not in the name: drop `_gauge`: write \
+              `name = \"queue_items\"`"
+            ]
         );
         assert_eq!(
             check("last_run_timestamp_seconds", Kind::Histogram).len(),

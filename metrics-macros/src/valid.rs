@@ -242,7 +242,7 @@ fn check_buckets(errors: &mut Errors, buckets: &crate::attr::Buckets) {
     }
     for pair in buckets.bounds.windows(2) {
         let ((previous, _), (bound, span)) = (pair[0], pair[1]);
-        if !(bound > previous) {
+        if bound.partial_cmp(&previous) != Some(std::cmp::Ordering::Greater) {
             errors.push(
                 span,
                 format!(

@@ -4,7 +4,7 @@
 use metrics_core::{metric, IntCounter};
 
 /// Requests served.
-#[metric(help = "Requests served.")]
+#[metric(unit = "requests")]
 static HTTP_REQUESTS_TOTAL: IntCounter;
 
 fn main() {}
