@@ -21,9 +21,11 @@ use crate::{Descriptor, Error, Metric, MetricType, rejected};
 /// /// Seconds spent transcoding audio.
 /// #[metric]
 /// static TRANSCODE_SECONDS_TOTAL: Counter;
+/// # fn main() {
 ///
 /// TRANSCODE_SECONDS_TOTAL.inc_by(0.25);
 /// assert_eq!(TRANSCODE_SECONDS_TOTAL.get(), 0.25);
+/// # }
 /// ```
 pub struct Counter {
     desc: &'static Descriptor,
@@ -137,10 +139,12 @@ impl_collect_for_metric!(Counter);
 /// /// Voice calls rejected before ringing.
 /// #[metric]
 /// static VOICE_CALLS_REJECTED_TOTAL: IntCounter;
+/// # fn main() {
 ///
 /// VOICE_CALLS_REJECTED_TOTAL.inc();
 /// VOICE_CALLS_REJECTED_TOTAL.inc_by(2);
 /// assert_eq!(VOICE_CALLS_REJECTED_TOTAL.get(), 3);
+/// # }
 /// ```
 pub struct IntCounter {
     desc: &'static Descriptor,

@@ -20,9 +20,11 @@ use crate::{Descriptor, Metric, MetricType};
 /// #[metric]
 /// static VOICE_LAST_CALL_MOS: Gauge;
 ///
+/// # fn main() {
 /// VOICE_LAST_CALL_MOS.set(4.5);
 /// VOICE_LAST_CALL_MOS.sub(0.25);
 /// assert_eq!(VOICE_LAST_CALL_MOS.get(), 4.25);
+/// # }
 /// ```
 pub struct Gauge {
     desc: &'static Descriptor,
@@ -110,10 +112,12 @@ impl_collect_for_metric!(Gauge);
 /// #[metric]
 /// static VOICE_ACTIVE_CALLS: IntGauge;
 ///
+/// # fn main() {
 /// VOICE_ACTIVE_CALLS.inc();
 /// VOICE_ACTIVE_CALLS.inc();
 /// VOICE_ACTIVE_CALLS.dec();
 /// assert_eq!(VOICE_ACTIVE_CALLS.get(), 1);
+/// # }
 /// ```
 pub struct IntGauge {
     desc: &'static Descriptor,

@@ -30,10 +30,12 @@ pub const DEFAULT_BUCKETS: &[f64] = &[
 /// #[metric(buckets = [0.5, 1.0, 2.0, 5.0])]
 /// static VOICE_ANSWER_DELAY_SECONDS: Histogram;
 ///
+/// # fn main() {
 /// VOICE_ANSWER_DELAY_SECONDS.observe(0.8);
 /// VOICE_ANSWER_DELAY_SECONDS.observe(7.0);
 /// assert_eq!(VOICE_ANSWER_DELAY_SECONDS.get_sample_count(), 2);
 /// assert_eq!(VOICE_ANSWER_DELAY_SECONDS.get_sample_sum(), 7.8);
+/// # }
 /// ```
 pub struct Histogram {
     desc: &'static Descriptor,

@@ -21,8 +21,10 @@
 //!     VOICE_CALL_DURATION_SECONDS.with_label_values(&[status]).observe(secs);
 //! }
 //!
+//! # fn main() {
 //! on_call_end("completed", 42.0);
 //! assert!(registry().render().contains("voice_calls_total{status=\"completed\"} 1\n"));
+//! # }
 //! ```
 //!
 //! # The attribute
@@ -36,6 +38,26 @@
 //! - `buckets`: histogram bucket bounds: numbers, `linear(start, width, count)` or
 //!   `exponential(start, factor, count)`; [`DEFAULT_BUCKETS`] if absent.
 //! - The help text is the first paragraph of the doc comment, which is required.
+//!
+//! A metric is declared at module level (in any module, including `#[cfg(test)] mod tests`),
+//! never inside a fn body, closure or const block: there the build fails with "non-statement
+//! macro in statement position: ...metric_must_be_declared_at_module_level_not_inside_a_fn_or_block".
+//! Doctests are wrapped in `fn main` unless they write one, so a doctest that declares a metric
+//! writes its own `fn main() { ... }` (it can be hidden with `# `).
+//!
+//! # Checked when the program is built
+//!
+//! - The name, labels, buckets and doc comment are checked by the attribute, with promtool's
+//!   naming rules (`_total` on counters only, base units, no abbreviated units, snake_case, no
+//!   type name in the name, `le`/`quantile` reserved): the error points at the name or label
+//!   and says what to write instead.
+//! - The same metric name twice in one crate fails `cargo check`: "the name
+//!   `metric_named_NAME` is defined multiple times".
+//! - The same metric name in two crates of one program fails the link, in debug, release,
+//!   thin and fat LTO: "duplicate symbol: metric `NAME` is defined twice ...". Unit-test builds
+//!   (`cfg(test)`) skip that symbol, since a dev-dependency can link the crate under test twice.
+//! - Anything that still reaches the registry twice is reported by [`Registry::check`] and
+//!   [`Registry::duplicates`], naming both definitions.
 //!
 //! # Linking
 //!
@@ -100,4 +122,20 @@ pub mod __private {
     pub use crate::desc::Descriptor;
     pub use crate::registry::{Entry, METRICS};
     pub use linkme;
+
+    /// `global_asm!` under a name that reads as the fix. `#[metric]` invokes it next to every
+    /// static: at module level it is an item (and, on ELF targets, defines the metric's link
+    /// symbol, see `metrics-macros`); inside a fn body, closure or const block rustc rejects it
+    /// with "non-statement macro in statement position: ...metric_must_be_declared_at_module_level
+    /// _not_inside_a_fn_or_block".
+    #[cfg(any(
+        target_arch = "x86",
+        target_arch = "x86_64",
+        target_arch = "arm",
+        target_arch = "aarch64",
+        target_arch = "riscv32",
+        target_arch = "riscv64",
+        target_arch = "loongarch64",
+    ))]
+    pub use core::arch::global_asm as metric_must_be_declared_at_module_level_not_inside_a_fn_or_block;
 }

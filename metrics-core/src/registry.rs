@@ -49,6 +49,7 @@ pub struct Registry {
 /// #[metric]
 /// static DOC_CACHE_MISSES_TOTAL: IntCounter;
 ///
+/// # fn main() {
 /// DOC_CACHE_MISSES_TOTAL.inc();
 /// let text = registry().render_only(&["doc_cache_misses_total"]);
 /// let expected = [
@@ -57,6 +58,7 @@ pub struct Registry {
 ///     "doc_cache_misses_total 1",
 /// ];
 /// assert_eq!(text, expected.join("\n") + "\n");
+/// # }
 /// ```
 pub fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
@@ -338,4 +340,82 @@ fn proto_family_wanted(names: &[&str], family: &proto::MetricFamily) -> bool {
         _ => name.strip_suffix("_info"),
     };
     names.contains(&name) || family_name.is_some_and(|family| names.contains(&family))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Descriptor, IntCounter, IntGauge};
+
+    const fn descriptor(name: &'static str, module_path: &'static str, line: u32) -> Descriptor {
+        Descriptor {
+            name,
+            help: "Test metric.",
+            labels: &[],
+            buckets: &[],
+            module_path,
+            file: "src/lib.rs",
+            line,
+        }
+    }
+
+    static BILLING_DESC: Descriptor = descriptor("jobs_total", "billing::jobs", 12);
+    static BILLING: IntCounter = IntCounter::__new(&BILLING_DESC);
+    static ALERTS_DESC: Descriptor = descriptor("jobs_total", "alerts", 7);
+    static ALERTS: IntCounter = IntCounter::__new(&ALERTS_DESC);
+    static QUEUE_DESC: Descriptor = descriptor("jobs_total", "queue", 3);
+    static QUEUE: IntGauge = IntGauge::__new(&QUEUE_DESC);
+    static OTHER_DESC: Descriptor = descriptor("other_total", "billing", 40);
+    static OTHER: IntCounter = IntCounter::__new(&OTHER_DESC);
+
+    /// The run-time backstop, for targets where duplicates can reach the registry: a slice in
+    /// link order with one name defined three times (in different modules and with different
+    /// types) keeps one family per name and names both definitions of every duplicate.
+    #[test]
+    fn duplicates_name_both_definitions() {
+        let entries = [
+            Entry(&BILLING),
+            Entry(&OTHER),
+            Entry(&QUEUE),
+            Entry(&ALERTS),
+        ];
+        let registry = Registry::from_entries(&entries);
+
+        let names: Vec<&str> = registry.families().map(|f| f.desc().name).collect();
+        assert_eq!(names, ["jobs_total", "other_total"]);
+        // The first definition by module path is the one exposed, whatever the link order.
+        assert_eq!(
+            registry.get("jobs_total").unwrap().desc().module_path,
+            "alerts"
+        );
+
+        let expected = [
+            Error::DuplicateMetric {
+                metric: "jobs_total",
+                kept: "alerts (src/lib.rs:7)".to_owned(),
+                ignored: "billing::jobs (src/lib.rs:12)".to_owned(),
+            },
+            Error::DuplicateMetric {
+                metric: "jobs_total",
+                kept: "alerts (src/lib.rs:7)".to_owned(),
+                ignored: "queue (src/lib.rs:3)".to_owned(),
+            },
+        ];
+        assert_eq!(registry.duplicates(), expected);
+        assert_eq!(
+            registry.check().unwrap_err().to_string(),
+            "metric `jobs_total` is defined twice: at alerts (src/lib.rs:7) and at \
+             billing::jobs (src/lib.rs:12); rename one of them (`#[metric(name = \"...\")]`) \
+             or remove it"
+        );
+    }
+
+    #[test]
+    fn no_duplicates_checks_ok() {
+        let entries = [Entry(&OTHER), Entry(&ALERTS)];
+        let registry = Registry::from_entries(&entries);
+        assert_eq!(registry.check(), Ok(()));
+        assert!(registry.duplicates().is_empty());
+        assert_eq!(registry.families().len(), 2);
+    }
 }

@@ -39,8 +39,10 @@ pub type HistogramVec<const N: usize> = MetricVec<Histogram, N>;
 /// #[metric(labels = ["method", "status"])]
 /// static DOC_HTTP_REQUESTS_TOTAL: IntCounterVec;
 ///
+/// # fn main() {
 /// DOC_HTTP_REQUESTS_TOTAL.with_label_values(&["GET", "200"]).inc();
 /// assert_eq!(DOC_HTTP_REQUESTS_TOTAL.with_label_values(&["GET", "200"]).get(), 1);
+/// # }
 /// ```
 ///
 /// ```compile_fail
@@ -49,7 +51,9 @@ pub type HistogramVec<const N: usize> = MetricVec<Histogram, N>;
 /// #[metric(labels = ["method", "status"])]
 /// static DOC_HTTP_REQUESTS_TOTAL: IntCounterVec;
 ///
+/// # fn main() {
 /// DOC_HTTP_REQUESTS_TOTAL.with_label_values(&["GET"]).inc(); // one value for two labels
+/// # }
 /// ```
 ///
 /// Where the values come from a slice of unknown length, use

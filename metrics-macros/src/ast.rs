@@ -62,8 +62,35 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub fn is_counter(self) -> bool {
+        matches!(self, Kind::Counter | Kind::IntCounter)
+    }
+
     pub fn is_histogram(self) -> bool {
         self == Kind::Histogram
+    }
+
+    pub fn is_gauge(self) -> bool {
+        matches!(self, Kind::Gauge | Kind::IntGauge)
+    }
+
+    /// No summary type exists yet; the match makes adding one update the label and suffix
+    /// rules that depend on it.
+    pub fn is_summary(self) -> bool {
+        match self {
+            Kind::Counter | Kind::IntCounter | Kind::Gauge | Kind::IntGauge | Kind::Histogram => {
+                false
+            }
+        }
+    }
+
+    /// "a gauge", "a histogram": for messages.
+    pub fn article_name(self) -> &'static str {
+        match self {
+            Kind::Counter | Kind::IntCounter => "a counter",
+            Kind::Gauge | Kind::IntGauge => "a gauge",
+            Kind::Histogram => "a histogram",
+        }
     }
 }
 

@@ -60,6 +60,11 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
             }
             let expr: Expr = meta.value()?.parse()?;
             parsed.buckets = Some(buckets(&expr)?);
+        } else if key.is_ident("help") {
+            return Err(meta.error(
+                "the help text is the doc comment: write `/// What this metric measures.` \
+                 above the static instead",
+            ));
         } else {
             return Err(meta.error(format!("unknown argument: #[metric] takes {ARGUMENTS}")));
         }
@@ -126,7 +131,7 @@ fn generated_buckets(call: &ExprCall) -> syn::Result<Buckets> {
     let span = call.span();
     let bounds = match function.as_str() {
         "linear" => {
-            if step_value <= 0.0 {
+            if step_value.is_nan() || step_value <= 0.0 {
                 return Err(syn::Error::new(
                     step.span(),
                     "the width of linear buckets must be greater than 0",
@@ -137,13 +142,13 @@ fn generated_buckets(call: &ExprCall) -> syn::Result<Buckets> {
                 .collect()
         }
         "exponential" => {
-            if start_value <= 0.0 {
+            if start_value.is_nan() || start_value <= 0.0 {
                 return Err(syn::Error::new(
                     start.span(),
                     "exponential buckets must start above 0",
                 ));
             }
-            if step_value <= 1.0 {
+            if step_value.is_nan() || step_value <= 1.0 {
                 return Err(syn::Error::new(
                     step.span(),
                     "the factor of exponential buckets must be greater than 1",

@@ -1,8 +1,8 @@
 //! The code `#[metric]` writes: the static's initializer and its entry in the link-time list.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::{quote, quote_spanned};
-use syn::{PathArguments, Type, parse_quote};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::{Attribute, PathArguments, Type, parse_quote};
 
 use crate::ast::{Kind, MetricStatic};
 use crate::attr;
@@ -39,7 +39,11 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
     // attribute.
     let line = quote_spanned!(ident.span()=> ::core::line!());
     // The entry must disappear with the static when a `#[cfg]` removes it.
-    let cfgs = attrs.iter().filter(|attr| attr.path().is_ident("cfg"));
+    let cfgs: Vec<_> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg"))
+        .collect();
+    let link_checks = link_checks(ident, name, &cfgs);
 
     quote! {
         #(#attrs)*
@@ -65,6 +69,102 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
             #[linkme(crate = ::metrics_core::__private::linkme)]
             static __METRIC_ENTRY: ::metrics_core::__private::Entry =
                 ::metrics_core::__private::Entry(&#ident);
+        };
+
+        #link_checks
+    }
+}
+
+/// The architectures where `global_asm!` is stable, so where the module-level check and the
+/// ELF link symbol can use it.
+fn asm_arches() -> TokenStream {
+    quote! {
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        )
+    }
+}
+
+/// Operating systems whose object format is ELF, where the assembler syntax below is valid.
+fn elf_targets() -> TokenStream {
+    quote! {
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+        )
+    }
+}
+
+/// The items that make mistakes fail the build instead of reaching the registry:
+///
+/// - Same name twice in one crate: two `#[macro_export]` macros `metric_named_NAME` land in the
+///   crate root, and rustc refuses the second one during `cargo check`
+///   ("the name `metric_named_NAME` is defined multiple times").
+/// - Same name in two crates of one program: a `#[used]` static exported under the symbol
+///   "metric `NAME` is defined twice, ..." makes the linker fail (debug, release, fat LTO).
+///   Thin LTO internalizes that symbol, so on ELF targets a second symbol defined in
+///   `global_asm!`, which LTO leaves alone, collides as well.
+/// - Inside a fn body, closure or const block: `global_asm!`, under the name
+///   `metric_must_be_declared_at_module_level_not_inside_a_fn_or_block`, is refused in
+///   statement position. Where `global_asm!` is not stable, `self::IDENT` does not resolve from
+///   a block instead.
+///
+/// The link symbols are left out of `cfg(test)` builds: a crate's unit tests link the crate a
+/// second time when a dev-dependency depends on it, and that is not a conflict.
+fn link_checks(ident: &Ident, name: &str, cfgs: &[&Attribute]) -> TokenStream {
+    let asm_arches = asm_arches();
+    let elf_targets = elf_targets();
+    let export_symbol = format!("metric `{name}` is defined twice, rename one of them");
+    let asm_symbol = format!("metric `{name}` is defined twice in the linked crates");
+    let asm_lines = [
+        ".pushsection .metrics_core_names,\"a\"".to_owned(),
+        format!(".globl \"{asm_symbol}\""),
+        format!("\"{asm_symbol}\":"),
+        ".popsection".to_owned(),
+    ];
+    let same_crate_macro = format_ident!("metric_named_{}", name, span = ident.span());
+    let module_level_only = quote_spanned! {ident.span()=>
+        ::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block
+    };
+    quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! #same_crate_macro {
+            () => {};
+        }
+
+        #(#cfgs)*
+        #[cfg(not(test))]
+        const _: () = {
+            #[used]
+            #[unsafe(export_name = #export_symbol)]
+            static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+        };
+
+        #(#cfgs)*
+        #[cfg(all(#asm_arches, #elf_targets, not(test)))]
+        #module_level_only!(#(#asm_lines),*);
+
+        #(#cfgs)*
+        #[cfg(all(#asm_arches, not(all(#elf_targets, not(test)))))]
+        #module_level_only!("");
+
+        #(#cfgs)*
+        #[cfg(not(#asm_arches))]
+        const _: () = {
+            let _ = &self::#ident;
         };
     }
 }

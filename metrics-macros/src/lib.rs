@@ -4,6 +4,9 @@
 mod ast;
 mod attr;
 mod expand;
+mod lint;
+#[cfg(test)]
+mod snapshot;
 mod valid;
 
 use proc_macro::TokenStream;

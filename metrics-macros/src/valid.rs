@@ -5,6 +5,7 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Kind, MetricStatic, metric_type};
 use crate::attr::Args;
+use crate::lint::{self, NameSource};
 
 /// A declaration that passed every check, with the defaults filled in.
 pub struct Checked {
@@ -69,12 +70,21 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
     let type_info = metric_type(&item.ty)?;
     let kind = type_info.kind;
 
-    let (name, name_span) = match &args.name {
-        Some(name) => (name.value(), name.span()),
-        None => (item.ident.to_string().to_lowercase(), item.ident.span()),
+    let (name, name_span, source) = match &args.name {
+        Some(name) => (name.value(), name.span(), NameSource::Argument),
+        None => (
+            item.ident.to_string().to_lowercase(),
+            item.ident.span(),
+            NameSource::Ident,
+        ),
     };
-    if let Err(message) = check_metric_name(&name) {
-        errors.push(name_span, message);
+    match check_metric_name(&name) {
+        Err(message) => errors.push(name_span, message),
+        Ok(()) => {
+            for problem in lint::metric_name(&name, kind, source) {
+                errors.push(name_span, problem);
+            }
+        }
     }
 
     let labels = check_labels(&mut errors, &args, kind, type_info.is_vec, &item.ty);
@@ -124,7 +134,8 @@ fn check_metric_name(name: &str) -> Result<(), String> {
     }
     if name.contains(':') {
         return Err(format!(
-            "invalid metric name `{name}`: colons are reserved for recording rules; use `_`"
+            "invalid metric name `{name}`: colons are reserved for recording rules; write `{}`",
+            name.replace(':', "_")
         ));
     }
     if !is_identifier(name) {
@@ -201,11 +212,8 @@ fn check_labels(
                 label.span(),
                 format!("invalid label name `{name}`: names starting with `__` are reserved"),
             );
-        } else if name == "le" && kind.is_histogram() {
-            errors.push(
-                label.span(),
-                "`le` is reserved on histograms: it holds the bucket bound; rename the label",
-            );
+        } else if let Some(problem) = lint::label_name(&name, kind) {
+            errors.push(label.span(), problem);
         } else if seen.contains(&name) {
             errors.push(
                 label.span(),
@@ -234,7 +242,7 @@ fn check_buckets(errors: &mut Errors, buckets: &crate::attr::Buckets) {
     }
     for pair in buckets.bounds.windows(2) {
         let ((previous, _), (bound, span)) = (pair[0], pair[1]);
-        if bound <= previous {
+        if bound.partial_cmp(&previous) != Some(std::cmp::Ordering::Greater) {
             errors.push(
                 span,
                 format!(

@@ -1,0 +1,186 @@
+//! Duplicate metric names across crates fail the build, in every profile; and the cases that
+//! need a real `cargo` build of their own (dev-dependency cycles, `#[test]` fns).
+//!
+//! Builds the crates of `tests/fixtures` (a workspace of its own) with `cargo build`:
+//! `fixture-dup-app` links `fixture-jobs` and `fixture-jobs-copy`, which both define
+//! `fixture_jobs_total`, and must fail; `fixture-ok-app` links `fixture-jobs` and
+//! `fixture-jobs-user`, whose metrics differ, and must build and expose both. The fixture
+//! builds share one target directory under this package's `CARGO_TARGET_TMPDIR`, so only the
+//! first run compiles their dependencies.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// What `fixture-ok-app` prints: both crates' metrics, from the one registry.
+const OK_APP_OUTPUT: &str = "\
+# HELP fixture_job_duration_seconds Time the fixture's jobs took.
+# TYPE fixture_job_duration_seconds histogram
+fixture_job_duration_seconds_bucket{le=\"0.5\"} 0
+fixture_job_duration_seconds_bucket{le=\"1\"} 1
+fixture_job_duration_seconds_bucket{le=\"+Inf\"} 1
+fixture_job_duration_seconds_sum 0.75
+fixture_job_duration_seconds_count 1
+# HELP fixture_jobs_total Jobs run by the fixture.
+# TYPE fixture_jobs_total counter
+fixture_jobs_total 1
+";
+
+/// The symbol every build defines with `#[used]` + `export_name`.
+const EXPORTED_SYMBOL: &str = "metric `fixture_jobs_total` is defined twice, rename one of them";
+/// The symbol ELF builds also define in `global_asm!`, which survives thin LTO.
+const ASM_SYMBOL: &str = "metric `fixture_jobs_total` is defined twice in the linked crates";
+
+/// Where the `global_asm!` symbol is defined (ELF targets with stable `global_asm!`; only the
+/// x86_64 and aarch64 ones are listed here).
+const HAS_ASM_SYMBOL: bool = cfg!(all(
+    any(target_arch = "x86_64", target_arch = "aarch64"),
+    any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd"
+    )
+));
+
+/// Without LTO both symbols reach the linker, and both collide.
+const NON_LTO_SYMBOLS: &[&str] = if HAS_ASM_SYMBOL {
+    &[EXPORTED_SYMBOL, ASM_SYMBOL]
+} else {
+    &[EXPORTED_SYMBOL]
+};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures")
+}
+
+fn cargo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(fixtures())
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env_remove("CARGO_BUILD_TARGET")
+        .output()
+        .expect("cargo runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Builds both apps in `profile` and checks that the duplicate failed to link with a message
+/// containing each of `expected`, and that the correct pair built and exposes both metrics.
+fn check_profile(profile: &str, expected: &[&str]) {
+    let output = cargo(&[
+        "build",
+        "--profile",
+        profile,
+        "--keep-going",
+        "--color=never",
+        "-p",
+        "fixture-dup-app",
+        "-p",
+        "fixture-ok-app",
+    ]);
+    let stderr = text(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "{profile}: the duplicate linked:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("could not compile `fixture-dup-app`"),
+        "{profile}: fixture-dup-app did not fail:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("could not compile `fixture-ok-app`"),
+        "{profile}: the correct pair failed:\n{stderr}"
+    );
+    for message in expected {
+        assert!(
+            stderr.contains(message),
+            "{profile}: the failure does not say `{message}`:\n{stderr}"
+        );
+    }
+
+    let directory = if profile == "dev" { "debug" } else { profile };
+    let app = target_dir().join(directory).join("fixture-ok-app");
+    let run = Command::new(&app).output().expect("fixture-ok-app runs");
+    assert!(
+        run.status.success(),
+        "{profile}: fixture-ok-app failed: {}",
+        text(&run.stderr)
+    );
+    assert_eq!(text(&run.stdout), OK_APP_OUTPUT, "{profile}");
+}
+
+#[test]
+fn duplicate_across_crates_fails_debug_build() {
+    check_profile("dev", NON_LTO_SYMBOLS);
+}
+
+#[test]
+fn duplicate_across_crates_fails_release_build() {
+    check_profile("release", NON_LTO_SYMBOLS);
+}
+
+/// Thin LTO internalizes the exported symbol, so the `global_asm!` symbol is what fails this
+/// link: the test fails if that symbol is removed.
+#[cfg(all(
+    any(target_arch = "x86_64", target_arch = "aarch64"),
+    any(target_os = "linux", target_os = "android", target_os = "freebsd")
+))]
+#[test]
+fn duplicate_across_crates_fails_thin_lto_build() {
+    check_profile("thin-lto", &[ASM_SYMBOL]);
+}
+
+/// Fat LTO merges every crate into one LLVM module, which refuses the second definition of the
+/// exported symbol ("Linking globals named 'metric ...': symbol multiply defined!").
+#[test]
+fn duplicate_across_crates_fails_fat_lto_build() {
+    check_profile("fat-lto", &[EXPORTED_SYMBOL]);
+}
+
+/// `fixture-jobs` has a dev-dependency on a crate that depends on it, so its unit tests link
+/// it twice: that builds (no false positive), and the unit test there asserts that the
+/// registry reports the second copy. Its integration test `tests/clash.rs` (built with
+/// `cfg(test)`, so without link symbols) redefines `fixture_jobs_total`, and asserts that the
+/// registry's run-time check names both definitions.
+#[test]
+fn dev_dependency_cycle_builds_and_runtime_check_reports_duplicates() {
+    let output = cargo(&["test", "--color=never", "-p", "fixture-jobs"]);
+    let stdout = text(&output.stdout);
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    for test in [
+        "test tests::dev_dependency_cycle_builds_and_the_registry_reports_the_second_copy ... ok",
+        "test registry_reports_both_definitions ... ok",
+    ] {
+        assert!(stdout.contains(test), "`{test}` did not run:\n{stdout}");
+    }
+}
+
+/// Module level only, for the case a trybuild case cannot build: the body of a `#[test]` fn,
+/// which exists only when the crate is compiled as a test.
+#[test]
+fn metric_inside_test_fn_fails_cargo_check() {
+    let output = cargo(&[
+        "check",
+        "--tests",
+        "--color=never",
+        "-p",
+        "fixture-metric-in-test-fn",
+    ]);
+    let stderr = text(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: non-statement macro in statement position: \
+             ::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block\n\
+             \x20 --> test-fn/src/lib.rs:11:9"
+        ),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,10 @@
+// The failed declaration is not emitted, so the import is unused: not what this case is about.
+#![allow(unused_imports)]
+
+use metrics_core::{metric, Histogram};
+
+/// Request duration.
+#[metric(buckets = [0.1, 1e400])]
+static HTTP_REQUEST_DURATION_SECONDS: Histogram;
+
+fn main() {}
