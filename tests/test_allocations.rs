@@ -5,8 +5,23 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use metrics_core::{
-    Counter, Gauge, Histogram, HistogramVec, IntCounter, IntCounterVec, IntGauge, metric,
+    Counter, Family, Gauge, Histogram, HistogramVec, IntCounter, IntCounterVec, IntGauge, LabelSet,
+    LabelValue, metric,
 };
+
+#[derive(Clone, Copy, LabelValue)]
+enum CallStatus {
+    Completed,
+    Failed,
+}
+
+/// An open label set: a closed enum, a borrowed string and an integer.
+#[derive(LabelSet)]
+struct RouteLabels<'a> {
+    status: CallStatus,
+    route: &'a str,
+    code: u16,
+}
 
 /// Counts allocations made by the current thread only, so the test harness's other threads do
 /// not disturb the count.
@@ -57,6 +72,15 @@ static ALLOC_REQUESTS_TOTAL: IntCounterVec;
 /// Labelled histogram.
 #[metric(labels = ["route"])]
 static ALLOC_REQUEST_SECONDS: HistogramVec;
+/// Typed, closed labels.
+#[metric(labels = ["status"])]
+static ALLOC_CALLS_TOTAL: Family<CallStatus, IntCounter>;
+/// Typed, open labels.
+#[metric]
+static ALLOC_ROUTES_TOTAL: Family<RouteLabels<'static>, IntCounter>;
+/// Typed closed labels on a histogram.
+#[metric(labels = ["status"])]
+static ALLOC_CALL_SECONDS: Family<CallStatus, Histogram>;
 
 #[test]
 fn increments_sets_and_observations_allocate_nothing() {
@@ -68,6 +92,15 @@ fn increments_sets_and_observations_allocate_nothing() {
     ALLOC_REQUEST_SECONDS
         .with_label_values(&["/calls"])
         .observe(0.2);
+    ALLOC_CALLS_TOTAL.get(CallStatus::Completed).inc();
+    ALLOC_CALL_SECONDS.get(CallStatus::Failed).observe(1.0);
+    let route = String::from("/calls");
+    let route_labels = |code| RouteLabels {
+        status: CallStatus::Failed,
+        route: &route,
+        code,
+    };
+    ALLOC_ROUTES_TOTAL.get(route_labels(503)).inc();
 
     let status = String::from("200");
     let allocations = allocations_during(|| {
@@ -87,9 +120,13 @@ fn increments_sets_and_observations_allocate_nothing() {
             ALLOC_REQUEST_SECONDS
                 .with_label_values(&["/calls"])
                 .observe(0.3);
+            ALLOC_CALLS_TOTAL.get(CallStatus::Completed).inc();
+            ALLOC_CALL_SECONDS.get(CallStatus::Failed).observe(2.0);
+            ALLOC_ROUTES_TOTAL.get(route_labels(503)).inc();
         }
     });
     assert_eq!(allocations, 0);
+    assert_eq!(ALLOC_ROUTES_TOTAL.get(route_labels(503)).get(), 10_001);
     assert_eq!(ALLOC_EVENTS_TOTAL.get(), 30_000);
     assert_eq!(ALLOC_LATENCY_SECONDS.get_sample_count(), 10_001);
 }

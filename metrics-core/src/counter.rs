@@ -104,6 +104,10 @@ impl Metric for Counter {
         }
     }
 
+    fn __reset(&self) {
+        self.reset();
+    }
+
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
         write_sample_prefix(out, name, "", labels);
         write_f64(out, self.get());
@@ -198,6 +202,10 @@ impl Metric for IntCounter {
             created: Created::now(),
             ..IntCounter::__new(desc)
         }
+    }
+
+    fn __reset(&self) {
+        self.reset();
     }
 
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {

@@ -86,6 +86,10 @@ impl Metric for Gauge {
         Gauge::__new(desc)
     }
 
+    fn __reset(&self) {
+        self.set(0.0);
+    }
+
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
         write_sample_prefix(out, name, "", labels);
         write_f64(out, self.get());
@@ -177,6 +181,10 @@ impl Metric for IntGauge {
 
     fn __new_child(desc: &'static Descriptor) -> Self {
         IntGauge::__new(desc)
+    }
+
+    fn __reset(&self) {
+        self.set(0);
     }
 
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {

@@ -107,6 +107,15 @@ impl Histogram {
         self.sum.get()
     }
 
+    /// Sets every bucket, the count and the sum back to zero, as a process restart would.
+    pub fn reset(&self) {
+        for count in self.counts() {
+            count.store(0, Ordering::Relaxed);
+        }
+        self.sum.set(0.0);
+        self.created.reset();
+    }
+
     /// The bucket upper bounds, without the implicit `+Inf`.
     pub fn buckets(&self) -> &'static [f64] {
         self.desc.buckets
@@ -138,6 +147,10 @@ impl Metric for Histogram {
             created: Created::now(),
             ..Histogram::__new(desc)
         }
+    }
+
+    fn __reset(&self) {
+        self.reset();
     }
 
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {

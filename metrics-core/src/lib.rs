@@ -75,10 +75,13 @@ mod counter;
 mod created;
 mod desc;
 mod error;
+mod family;
 mod gauge;
 mod histogram;
 pub mod http;
 mod interop;
+mod label;
+mod labels_check;
 mod metric;
 mod negotiate;
 mod openmetrics;
@@ -89,18 +92,27 @@ mod procfs;
 pub mod push;
 mod registry;
 mod rejected;
+mod series;
 mod text;
 mod vec;
 
 /// Declares a metric: see the [crate documentation](crate).
 pub use metrics_macros::metric;
 
+/// Derives [`LabelValue`] for a fieldless enum: see the trait.
+pub use metrics_macros::LabelValue;
+
+/// Derives [`LabelSet`] for a struct of label values: see the trait.
+pub use metrics_macros::LabelSet;
+
 pub use crate::counter::{Counter, IntCounter};
 pub use crate::desc::Descriptor;
 pub use crate::error::Error;
+pub use crate::family::Family;
 pub use crate::gauge::{Gauge, IntGauge};
 pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
 pub use crate::http::standalone::{Server, serve, serve_endpoint};
+pub use crate::label::{LabelSet, LabelValue};
 pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
@@ -120,6 +132,11 @@ pub use prometheus::proto;
 pub mod __private {
     pub use crate::build_info::BuildInfo;
     pub use crate::desc::Descriptor;
+    pub use crate::label::{
+        __cardinality as cardinality, __closed_value as closed_value, __product as product,
+        __radix as radix,
+    };
+    pub use crate::labels_check::family_labels;
     pub use crate::registry::{Entry, METRICS};
     pub use linkme;
 

@@ -60,6 +60,11 @@ pub trait Metric: Send + Sync + 'static + sealed::Sealed {
     #[doc(hidden)]
     fn __new_child(desc: &'static Descriptor) -> Self;
 
+    /// Sets the series back to its state at creation (a removed series that is asked for
+    /// again starts from zero).
+    #[doc(hidden)]
+    fn __reset(&self);
+
     /// Writes this series' sample lines. `labels` is the rendered label list, possibly empty.
     #[doc(hidden)]
     fn __encode_text(&self, name: &str, labels: &str, out: &mut String);

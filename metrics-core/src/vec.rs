@@ -1,15 +1,13 @@
 //! Labelled metrics: one child series per distinct set of label values.
 
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
 
 use foldhash::fast::FixedState;
-use hashbrown::HashTable;
 use prometheus::proto;
 
 use crate::metric::label_pair;
 use crate::overflow;
+use crate::series::{Lookup, Overflow, Series, SeriesTable};
 use crate::text::render_label_pairs;
 use crate::{
     Collect, Counter, Descriptor, Error, Gauge, Histogram, IntCounter, IntGauge, Metric, MetricType,
@@ -56,6 +54,9 @@ pub type HistogramVec<const N: usize> = MetricVec<Histogram, N>;
 /// # }
 /// ```
 ///
+/// Finding an existing series takes no lock and writes no shared memory, and the handle it
+/// returns is a plain reference, valid as long as the family (for a `static`, forever).
+///
 /// Where the values come from a slice of unknown length, use
 /// [`get_metric_with_label_values`](Self::get_metric_with_label_values), which returns an
 /// error instead.
@@ -67,11 +68,12 @@ pub type HistogramVec<const N: usize> = MetricVec<Histogram, N>;
 /// changed with [`set_max_series`](Self::set_max_series)); past that, new combinations of values
 /// all go to one overflow series whose every label value is [`OVERFLOW_LABEL_VALUE`], and each
 /// such redirection is counted in `metrics_core_cardinality_overflow_total{metric="..."}`.
-/// Nothing is dropped and memory stays bounded.
+/// Nothing is dropped and memory stays bounded: [`remove_label_values`](Self::remove_label_values)
+/// and [`reset`](Self::reset) hide series without freeing them (handles stay valid), the same
+/// values later revive the series at zero, and hidden series count towards the cap.
 pub struct MetricVec<M, const N: usize> {
     desc: &'static Descriptor,
-    children: RwLock<HashTable<Child<M>>>,
-    max_series: AtomicUsize,
+    series: SeriesTable<Box<[Box<str>]>, M>,
 }
 
 /// How many series a labelled family holds before new label values go to its overflow series.
@@ -81,28 +83,42 @@ pub const DEFAULT_MAX_SERIES: usize = 10_000;
 /// [`max_series`](MetricVec::max_series).
 pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 
-struct Child<M> {
-    hash: u64,
-    values: Box<[Box<str>]>,
-    /// `name="value",...`, escaped once at creation so that a scrape only copies it.
-    rendered_labels: Box<str>,
-    metric: Arc<M>,
-}
-
 /// Fixed seed: the hash only has to be consistent within the process, and a constant keeps
 /// the table constructible in a `static`.
 const HASHER: FixedState = FixedState::with_seed(0x6d65_7472_6963_7321);
 
-fn hash_values<V: AsRef<str>>(values: &[V]) -> u64 {
-    let mut hasher = HASHER.build_hasher();
-    for value in values {
-        hasher.write(value.as_ref().as_bytes());
+/// The hash of a list of label values, fed one at a time.
+pub(crate) struct ValuesHasher(foldhash::fast::FoldHasher<'static>);
+
+impl ValuesHasher {
+    #[inline]
+    pub(crate) fn new() -> Self {
+        ValuesHasher(HASHER.build_hasher())
+    }
+
+    #[inline]
+    pub(crate) fn value(&mut self, value: &str) {
+        self.0.write(value.as_bytes());
         // A separator that no UTF-8 text contains, so ["ab", "c"] and ["a", "bc"] differ.
-        hasher.write_u8(0xff);
+        self.0.write_u8(0xff);
+    }
+
+    #[inline]
+    pub(crate) fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
+#[inline]
+fn hash_values<V: AsRef<str>>(values: &[V]) -> u64 {
+    let mut hasher = ValuesHasher::new();
+    for value in values {
+        hasher.value(value.as_ref());
     }
     hasher.finish()
 }
 
+#[inline]
 fn same_values<V: AsRef<str>>(stored: &[Box<str>], values: &[V]) -> bool {
     stored.len() == values.len()
         && stored
@@ -111,87 +127,110 @@ fn same_values<V: AsRef<str>>(stored: &[Box<str>], values: &[V]) -> bool {
             .all(|(stored, value)| **stored == *value.as_ref())
 }
 
+/// The overflow series of a string-keyed table with `labels`: every value is
+/// [`OVERFLOW_LABEL_VALUE`].
+// `&Box<[..]>`: the table's key type is `Box<[Box<str>]>` and tests take `&K`.
+#[allow(clippy::type_complexity, clippy::borrowed_box)]
+pub(crate) fn overflow_series<M: Metric>(
+    desc: &'static Descriptor,
+) -> Overflow<impl Fn(&Box<[Box<str>]>) -> bool, impl FnOnce() -> (Box<[Box<str>]>, Box<str>, M)> {
+    let count = desc.labels.len();
+    let values = vec![OVERFLOW_LABEL_VALUE; count];
+    Overflow {
+        hash: hash_values(&values),
+        eq: move |key: &Box<[Box<str>]>| {
+            key.len() == count && key.iter().all(|value| **value == *OVERFLOW_LABEL_VALUE)
+        },
+        make: move || {
+            let labels = render_label_pairs(desc.labels, &values).into();
+            let key = values.iter().map(|value| Box::from(*value)).collect();
+            (key, labels, M::__new_child(desc))
+        },
+    }
+}
+
+/// Orders series by their label values, as scrapes list them.
+pub(crate) fn by_values<M>(
+    a: &Series<Box<[Box<str>]>, M>,
+    b: &Series<Box<[Box<str>]>, M>,
+) -> std::cmp::Ordering {
+    a.key.cmp(&b.key)
+}
+
 impl<M: Metric, const N: usize> MetricVec<M, N> {
     #[doc(hidden)]
     pub const fn __new(desc: &'static Descriptor) -> Self {
         MetricVec {
             desc,
-            children: RwLock::new(HashTable::new()),
-            max_series: AtomicUsize::new(DEFAULT_MAX_SERIES),
+            series: SeriesTable::new(DEFAULT_MAX_SERIES),
         }
     }
 
     /// The series for these label values (given in the order of the `labels` list), created at
     /// zero on first use.
     ///
-    /// A lookup hashes the values and takes a shared read lock; it allocates only the first
-    /// time a combination is seen. Keep the returned handle to skip the lookup entirely.
+    /// Finding an existing series hashes the values and reads the table with plain atomic
+    /// loads: no lock, no allocation, no reference count. Only the first use of a combination
+    /// allocates. Keep the returned reference to skip even the lookup.
     #[inline]
-    pub fn with_label_values<V: AsRef<str>>(&self, values: &[V; N]) -> Arc<M> {
+    pub fn with_label_values<V: AsRef<str>>(&self, values: &[V; N]) -> &M {
         self.child(values)
     }
 
     /// Like [`with_label_values`](Self::with_label_values), for values whose count is only
     /// known at run time: a wrong count is an [`Error::LabelCount`].
-    pub fn get_metric_with_label_values<V: AsRef<str>>(
-        &self,
-        values: &[V],
-    ) -> Result<Arc<M>, Error> {
-        self.check_count(values.len())?;
+    pub fn get_metric_with_label_values<V: AsRef<str>>(&self, values: &[V]) -> Result<&M, Error> {
+        if values.len() != N {
+            return Err(Error::LabelCount {
+                metric: self.desc.name,
+                expected: self.desc.labels,
+                got: values.len(),
+            });
+        }
         Ok(self.child(values))
     }
 
-    /// Removes the series for these label values, so it is no longer exposed. Handles obtained
-    /// earlier keep working but are no longer exposed; asking again creates a new series at
-    /// zero.
+    /// Removes the series for these label values from the exposition. Handles obtained earlier
+    /// stay valid; asking for the same values again brings the series back at zero.
     pub fn remove_label_values<V: AsRef<str>>(&self, values: &[V; N]) -> Result<(), Error> {
-        let hash = hash_values(values);
-        let mut children = self
-            .children
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        match children.find_entry(hash, |child| same_values(&child.values, values)) {
-            Ok(entry) => {
-                entry.remove();
-                Ok(())
-            }
-            Err(_) => Err(Error::SeriesNotFound {
+        if self
+            .series
+            .remove(hash_values(values), |stored| same_values(stored, values))
+        {
+            Ok(())
+        } else {
+            Err(Error::SeriesNotFound {
                 metric: self.desc.name,
                 values: values.iter().map(|v| v.as_ref().to_owned()).collect(),
-            }),
+            })
         }
     }
 
-    /// Removes every series.
+    /// Removes every series from the exposition (see
+    /// [`remove_label_values`](Self::remove_label_values)).
     pub fn reset(&self) {
-        self.children
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.series.clear();
     }
 
-    /// How many series exist.
+    /// How many series are exposed, the overflow series included.
     pub fn len(&self) -> usize {
-        self.children
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+        self.series.len()
     }
 
-    /// Whether no series exists yet.
+    /// Whether no series is exposed.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// The most series this family holds, not counting its overflow series.
+    /// The most series this family creates, not counting its overflow series.
     pub fn max_series(&self) -> usize {
-        self.max_series.load(Ordering::Relaxed)
+        self.series.max_series()
     }
 
     /// Changes [`max_series`](Self::max_series). Series that already exist are kept even if
     /// there are more than `limit` of them; only new ones are redirected.
     pub fn set_max_series(&self, limit: usize) {
-        self.max_series.store(limit, Ordering::Relaxed);
+        self.series.set_max_series(limit);
     }
 
     /// The label names, in the order values are given.
@@ -199,96 +238,60 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
         self.desc.labels
     }
 
-    fn check_count(&self, got: usize) -> Result<(), Error> {
-        if got == self.desc.labels.len() {
-            Ok(())
-        } else {
-            Err(Error::LabelCount {
-                metric: self.desc.name,
-                expected: self.desc.labels,
-                got,
-            })
-        }
-    }
-
-    fn child<V: AsRef<str>>(&self, values: &[V]) -> Arc<M> {
-        let (metric, overflowed) = self.find_or_create(values);
-        // Counted after the lock is released: the overflow counter is itself a `MetricVec`.
-        if overflowed {
-            overflow::record(self.desc);
-        }
-        metric
-    }
-
-    /// The series for `values`, or the overflow series (then `true`) when the family is full.
-    fn find_or_create<V: AsRef<str>>(&self, values: &[V]) -> (Arc<M>, bool) {
-        let hash = hash_values(values);
-        let overflow_values = [OVERFLOW_LABEL_VALUE; N];
-        let overflow_hash = hash_values(&overflow_values);
-        // A panic cannot happen while a lock is held (nothing inside can panic short of an
-        // allocation failure), so a poisoned lock still guards consistent data.
-        {
-            let children = self.children.read().unwrap_or_else(PoisonError::into_inner);
-            if let Some(child) = children.find(hash, |child| same_values(&child.values, values)) {
-                return (Arc::clone(&child.metric), false);
-            }
-            // A full family under a flood of new values serves them all from the read lock.
-            if children.len() >= self.max_series() {
-                if let Some(child) = children.find(overflow_hash, |child| {
-                    same_values(&child.values, &overflow_values)
-                }) {
-                    return (Arc::clone(&child.metric), true);
-                }
-            }
-        }
-        let mut children = self
-            .children
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(child) = children.find(hash, |child| same_values(&child.values, values)) {
-            return (Arc::clone(&child.metric), false);
-        }
-        if children.len() < self.max_series() {
-            return (self.insert(&mut children, hash, values), false);
-        }
-        let metric = match children.find(overflow_hash, |child| {
-            same_values(&child.values, &overflow_values)
-        }) {
-            Some(child) => Arc::clone(&child.metric),
-            None => self.insert(&mut children, overflow_hash, &overflow_values),
-        };
-        (metric, true)
-    }
-
-    fn insert<V: AsRef<str>>(
-        &self,
-        children: &mut HashTable<Child<M>>,
-        hash: u64,
-        values: &[V],
-    ) -> Arc<M> {
-        let metric = Arc::new(M::__new_child(self.desc));
-        children.insert_unique(
-            hash,
-            Child {
-                hash,
-                values: values.iter().map(|v| Box::from(v.as_ref())).collect(),
-                rendered_labels: render_label_pairs(self.desc.labels, values).into(),
-                metric: Arc::clone(&metric),
+    #[inline]
+    fn child<V: AsRef<str>>(&self, values: &[V]) -> &M {
+        let lookup = self.series.get_or_insert(
+            hash_values(values),
+            |stored| same_values(stored, values),
+            || {
+                let key = values.iter().map(|v| Box::from(v.as_ref())).collect();
+                let labels = render_label_pairs(self.desc.labels, values).into();
+                (key, labels, M::__new_child(self.desc))
             },
-            |child| child.hash,
+            || overflow_series(self.desc),
+            M::__reset,
         );
-        metric
-    }
-
-    /// Runs `f` on every series, in the order of their label values, under the read lock.
-    fn for_each_sorted(&self, mut f: impl FnMut(&Child<M>)) {
-        let children = self.children.read().unwrap_or_else(PoisonError::into_inner);
-        let mut sorted: Vec<&Child<M>> = children.iter().collect();
-        sorted.sort_unstable_by(|a, b| a.values.cmp(&b.values));
-        for child in sorted {
-            f(child);
+        match lookup {
+            Lookup::Found(metric) => metric,
+            Lookup::Overflow(metric) => {
+                overflow::record(self.desc);
+                metric
+            }
         }
     }
+}
+
+/// Writes every exposed series of a string-keyed table.
+pub(crate) fn encode_series<M: Metric>(
+    series: &SeriesTable<Box<[Box<str>]>, M>,
+    mut encode: impl FnMut(&M, &str),
+) {
+    for series in series.sorted(by_values) {
+        encode(&series.metric, &series.labels);
+    }
+}
+
+/// The protobuf form of every exposed series of a string-keyed table.
+pub(crate) fn collect_series<M: Metric>(
+    desc: &'static Descriptor,
+    series: &SeriesTable<Box<[Box<str>]>, M>,
+) -> Vec<proto::Metric> {
+    let pairs = |values: &mut dyn Iterator<Item = &str>| {
+        desc.labels
+            .iter()
+            .zip(values)
+            .map(|(name, value)| label_pair(name, value))
+            .collect()
+    };
+    series
+        .sorted(by_values)
+        .into_iter()
+        .map(|series| {
+            series
+                .metric
+                .__to_proto(pairs(&mut series.key.iter().map(|value| &**value)))
+        })
+        .collect()
 }
 
 impl<M: Metric, const N: usize> Collect for MetricVec<M, N> {
@@ -301,33 +304,18 @@ impl<M: Metric, const N: usize> Collect for MetricVec<M, N> {
     }
 
     fn encode_text(&self, out: &mut String) {
-        self.for_each_sorted(|child| {
-            child
-                .metric
-                .__encode_text(self.desc.name, &child.rendered_labels, out)
+        encode_series(&self.series, |metric, labels| {
+            metric.__encode_text(self.desc.name, labels, out)
         });
     }
 
     fn encode_openmetrics(&self, out: &mut String) {
-        self.for_each_sorted(|child| {
-            child
-                .metric
-                .__encode_openmetrics(self.desc.name, &child.rendered_labels, out)
+        encode_series(&self.series, |metric, labels| {
+            metric.__encode_openmetrics(self.desc.name, labels, out)
         });
     }
 
     fn collect(&self) -> Vec<proto::Metric> {
-        let mut metrics = Vec::new();
-        self.for_each_sorted(|child| {
-            let labels = self
-                .desc
-                .labels
-                .iter()
-                .zip(child.values.iter())
-                .map(|(name, value)| label_pair(name, value))
-                .collect();
-            metrics.push(child.metric.__to_proto(labels));
-        });
-        metrics
+        collect_series(self.desc, &self.series)
     }
 }

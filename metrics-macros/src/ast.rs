@@ -100,10 +100,60 @@ pub struct MetricTypeInfo {
     pub kind: Kind,
     pub is_vec: bool,
     pub explicit_label_count: Option<(usize, Span)>,
+    /// `Some(L)` for `Family<L, M>`: the label set type.
+    pub family_labels: Option<Type>,
 }
 
 pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, CounterVec, \
-                                IntCounterVec, GaugeVec, IntGaugeVec, HistogramVec";
+                                IntCounterVec, GaugeVec, IntGaugeVec, HistogramVec, \
+                                Family<Labels, Counter|IntCounter|Gauge|IntGauge|Histogram>";
+
+/// The `Kind` named by an unlabelled metric type's last path segment.
+fn base_kind(name: &str) -> Option<Kind> {
+    Some(match name {
+        "Counter" => Kind::Counter,
+        "IntCounter" => Kind::IntCounter,
+        "Gauge" => Kind::Gauge,
+        "IntGauge" => Kind::IntGauge,
+        "Histogram" => Kind::Histogram,
+        _ => return None,
+    })
+}
+
+/// `Family<L, M>`: the label set type and the kind of `M`.
+fn family(arguments: &PathArguments, span: Span) -> syn::Result<(Type, Kind)> {
+    let wrong = || {
+        syn::Error::new(
+            span,
+            "a `Family` takes a label set type and an unlabelled metric type, \
+             e.g. `Family<CallStatus, IntCounter>`",
+        )
+    };
+    let PathArguments::AngleBracketed(args) = arguments else {
+        return Err(wrong());
+    };
+    let [GenericArgument::Type(labels), GenericArgument::Type(metric)] =
+        args.args.iter().collect::<Vec<_>>()[..]
+    else {
+        return Err(wrong());
+    };
+    let metric_kind = match metric {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .filter(|segment| segment.arguments.is_empty())
+            .and_then(|segment| base_kind(&segment.ident.to_string())),
+        _ => None,
+    };
+    let Some(kind) = metric_kind else {
+        return Err(syn::Error::new(
+            metric.span(),
+            "the metric of a `Family` is one of Counter, IntCounter, Gauge, IntGauge, Histogram",
+        ));
+    };
+    Ok((labels.clone(), kind))
+}
 
 /// Recognises the metric type by the last segment of its path, which is how users write it
 /// (`IntCounterVec` or `metrics_core::IntCounterVec`).
@@ -122,18 +172,20 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
     }
     let segment = path.path.segments.last().ok_or_else(not_a_metric)?;
     let name = segment.ident.to_string();
+    if name == "Family" {
+        let (labels, kind) = family(&segment.arguments, segment.span())?;
+        return Ok(MetricTypeInfo {
+            kind,
+            is_vec: false,
+            explicit_label_count: None,
+            family_labels: Some(labels),
+        });
+    }
     let (base, is_vec) = match name.strip_suffix("Vec") {
         Some(base) => (base, true),
         None => (name.as_str(), false),
     };
-    let kind = match base {
-        "Counter" => Kind::Counter,
-        "IntCounter" => Kind::IntCounter,
-        "Gauge" => Kind::Gauge,
-        "IntGauge" => Kind::IntGauge,
-        "Histogram" => Kind::Histogram,
-        _ => return Err(not_a_metric()),
-    };
+    let kind = base_kind(base).ok_or_else(not_a_metric)?;
     let explicit_label_count = match &segment.arguments {
         PathArguments::None => None,
         arguments => Some(label_count_argument(arguments, is_vec)?),
@@ -142,6 +194,7 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
         kind,
         is_vec,
         explicit_label_count,
+        family_labels: None,
     })
 }
 

@@ -27,6 +27,20 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
     let name = &checked.name;
     let help = &checked.help;
     let labels = &checked.labels;
+    let labels = match &checked.family_labels {
+        // Evaluated while compiling: the names come from the label type or from `labels`.
+        Some(label_type) => {
+            let reserved = if checked.kind.is_histogram() {
+                "le"
+            } else {
+                ""
+            };
+            quote!(::metrics_core::__private::family_labels::<#label_type>(
+                &[#(#labels),*], #reserved
+            ))
+        }
+        None => quote!(&[#(#labels),*]),
+    };
     let buckets = match (&checked.buckets, checked.kind) {
         (Some(bounds), _) => {
             let bounds = bounds.iter().map(|bound| Literal::f64_suffixed(*bound));
@@ -52,7 +66,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
                 ::metrics_core::__private::Descriptor {
                     name: #name,
                     help: #help,
-                    labels: &[#(#labels),*],
+                    labels: #labels,
                     buckets: #buckets,
                     module_path: ::core::module_path!(),
                     file: ::core::file!(),

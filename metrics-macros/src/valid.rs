@@ -14,6 +14,9 @@ pub struct Checked {
     pub kind: Kind,
     pub is_vec: bool,
     pub labels: Vec<String>,
+    /// `Some(L)` for `Family<L, M>`: `labels` are then the names given in the attribute, if
+    /// any, and the label type supplies or checks them while compiling.
+    pub family_labels: Option<syn::Type>,
     /// `None`: the histogram gets the default buckets (or the type is not a histogram).
     pub buckets: Option<Vec<f64>>,
 }
@@ -87,7 +90,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         }
     }
 
-    let labels = check_labels(&mut errors, &args, kind, type_info.is_vec, &item.ty);
+    let labels = check_labels(&mut errors, &args, kind, &type_info, &item.ty);
     if let (Some((count, span)), Some(given)) = (type_info.explicit_label_count, &args.labels) {
         if count != given.names.len() {
             errors.push(
@@ -123,6 +126,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         is_vec: type_info.is_vec,
         labels,
         buckets,
+        family_labels: type_info.family_labels,
     })
 }
 
@@ -161,13 +165,16 @@ fn check_labels(
     errors: &mut Errors,
     args: &Args,
     kind: Kind,
-    is_vec: bool,
+    type_info: &crate::ast::MetricTypeInfo,
     ty: &syn::Type,
 ) -> Vec<String> {
+    let is_vec = type_info.is_vec;
+    let is_family = type_info.family_labels.is_some();
     let type_name = quote::ToTokens::to_token_stream(ty)
         .to_string()
         .replace(' ', "");
     let Some(labels) = &args.labels else {
+        // A family's label type may name its labels itself; `family_labels` checks that.
         if is_vec {
             errors.push(
                 ty.span(),
@@ -180,14 +187,14 @@ fn check_labels(
         }
         return Vec::new();
     };
-    if !is_vec {
+    if !is_vec && !is_family {
         errors.push(
             labels.span,
             format!("`{type_name}` has no labels: declare it as `{type_name}Vec` to use labels"),
         );
         return Vec::new();
     }
-    if labels.names.is_empty() {
+    if labels.names.is_empty() && is_vec {
         errors.push(
             labels.span,
             format!(

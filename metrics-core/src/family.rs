@@ -1,0 +1,278 @@
+//! Labelled metrics keyed by a typed label set.
+
+use std::marker::PhantomData;
+use std::sync::OnceLock;
+
+use prometheus::proto;
+
+use crate::metric::label_pair;
+use crate::overflow;
+use crate::series::{Lookup, SeriesTable};
+use crate::text::render_label_pairs;
+use crate::vec::{
+    DEFAULT_MAX_SERIES, ValuesHasher, collect_series, encode_series, overflow_series,
+};
+use crate::{Collect, Descriptor, Error, LabelSet, Metric, MetricType};
+
+/// A family of series of metric `M`, one per value of the label set `L`: labels as Rust types
+/// instead of strings.
+///
+/// `L` is a [`LabelSet`]: a `#[derive(LabelSet)]` struct (one label per field, named after the
+/// field), a single [`LabelValue`](crate::LabelValue) such as a `#[derive(LabelValue)]` enum, or
+/// a tuple of them. For the latter two, `#[metric(labels = [...])]` names the labels.
+///
+/// ```
+/// use metrics_core::{Family, IntCounter, LabelValue, metric};
+///
+/// #[derive(Clone, Copy, LabelValue)]
+/// pub enum CallStatus {
+///     Completed,
+///     Failed,
+///     NoAnswer,
+/// }
+///
+/// /// Total voice calls, by final status.
+/// #[metric(labels = ["status"])]
+/// pub static DOC_VOICE_CALLS_TOTAL: Family<CallStatus, IntCounter>;
+///
+/// # fn main() {
+/// DOC_VOICE_CALLS_TOTAL.get(CallStatus::Completed).inc();
+/// assert_eq!(DOC_VOICE_CALLS_TOTAL.get(CallStatus::Completed).get(), 1);
+/// // Every status is exposed, at zero until counted.
+/// let text = metrics_core::registry().render_only(&["doc_voice_calls_total"]);
+/// assert!(text.contains("doc_voice_calls_total{status=\"no_answer\"} 0\n"));
+/// # }
+/// ```
+///
+/// # Closed and open label sets
+///
+/// When every label is a closed set (enums, `bool`), all series are created together the first
+/// time the family is used or scraped, exposed at zero, in declaration order; [`get`](Self::get)
+/// is then an array index: no hashing, no lock, no allocation. Otherwise (a label is a string
+/// or an integer) series are created on first use and found in the same lock-free table as
+/// [`MetricVec`](crate::MetricVec)'s, with the same [`max_series`](Self::max_series) cap and
+/// overflow series; a lookup allocates nothing.
+pub struct Family<L, M> {
+    desc: &'static Descriptor,
+    /// Every series of a closed label set, by [`LabelSet::index`].
+    closed: OnceLock<Box<[ClosedSeries<M>]>>,
+    /// Series of an open label set.
+    open: SeriesTable<Box<[Box<str>]>, M>,
+    /// `fn` so that the family is `Send`/`Sync` whatever `L` is: it stores no `L`.
+    labels: PhantomData<fn(L)>,
+}
+
+struct ClosedSeries<M> {
+    /// `name="value",...`, escaped once so that a scrape only copies it.
+    labels: Box<str>,
+    metric: M,
+}
+
+impl<L: LabelSet, M: Metric> Family<L, M> {
+    #[doc(hidden)]
+    pub const fn __new(desc: &'static Descriptor) -> Self {
+        Family {
+            desc,
+            closed: OnceLock::new(),
+            open: SeriesTable::new(DEFAULT_MAX_SERIES),
+            labels: PhantomData,
+        }
+    }
+
+    /// The series for `labels`: a label set of type `L`, or the same type with borrowed parts
+    /// of any lifetime (a family of `&'static str` values is looked up with any `&str`), or a
+    /// reference to one.
+    #[inline]
+    pub fn get<Q>(&self, labels: Q) -> &M
+    where
+        Q: LabelSet<Static = L::Static>,
+    {
+        if Q::CARDINALITY.is_some() {
+            if let Some(series) = self.closed().get(labels.series_index()) {
+                return &series.metric;
+            }
+        }
+        self.open_series(&labels)
+    }
+
+    /// Removes the series for `labels` of an open label set from the exposition, as
+    /// [`MetricVec::remove_label_values`](crate::MetricVec::remove_label_values) does. The
+    /// series of a closed label set always exist: for them this is an [`Error::SeriesNotFound`].
+    pub fn remove<Q>(&self, labels: Q) -> Result<(), Error>
+    where
+        Q: LabelSet<Static = L::Static>,
+    {
+        if Q::CARDINALITY.is_none() && self.open.remove(hash(&labels), |key| same(key, &labels)) {
+            return Ok(());
+        }
+        let mut values = Vec::with_capacity(Q::LEN);
+        labels.for_each_value(|_, value| values.push(value.to_owned()));
+        Err(Error::SeriesNotFound {
+            metric: self.desc.name,
+            values,
+        })
+    }
+
+    /// Sets every series of a closed label set back to zero; removes every series of an open
+    /// one from the exposition.
+    pub fn reset(&self) {
+        if let Some(closed) = self.closed.get() {
+            for series in closed.iter() {
+                series.metric.__reset();
+            }
+        }
+        self.open.clear();
+    }
+
+    /// How many series are exposed, the overflow series included.
+    pub fn len(&self) -> usize {
+        match L::CARDINALITY {
+            Some(cardinality) => cardinality,
+            None => self.open.len(),
+        }
+    }
+
+    /// Whether no series is exposed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The most series an open label set creates before new label values go to the overflow
+    /// series (see [`MetricVec`](crate::MetricVec#bounded-cardinality)).
+    pub fn max_series(&self) -> usize {
+        self.open.max_series()
+    }
+
+    /// Changes [`max_series`](Self::max_series).
+    pub fn set_max_series(&self, limit: usize) {
+        self.open.set_max_series(limit);
+    }
+
+    /// The label names, in label order.
+    pub fn label_names(&self) -> &'static [&'static str] {
+        self.desc.labels
+    }
+
+    #[inline]
+    fn closed(&self) -> &[ClosedSeries<M>] {
+        self.closed.get_or_init(|| self.build_closed())
+    }
+
+    #[cold]
+    fn build_closed(&self) -> Box<[ClosedSeries<M>]> {
+        let cardinality = L::CARDINALITY.unwrap_or(0);
+        (0..cardinality)
+            .map(|index| ClosedSeries {
+                labels: render_label_pairs(self.desc.labels, &closed_values::<L>(index)).into(),
+                metric: M::__new_child(self.desc),
+            })
+            .collect()
+    }
+
+    fn open_series<Q: LabelSet>(&self, labels: &Q) -> &M {
+        let lookup = self.open.get_or_insert(
+            hash(labels),
+            |key| same(key, labels),
+            || {
+                let mut values: Vec<Box<str>> = Vec::with_capacity(Q::LEN);
+                labels.for_each_value(|_, value| values.push(value.into()));
+                let rendered = render_label_pairs(self.desc.labels, &values).into();
+                (
+                    values.into_boxed_slice(),
+                    rendered,
+                    M::__new_child(self.desc),
+                )
+            },
+            || overflow_series(self.desc),
+            M::__reset,
+        );
+        match lookup {
+            Lookup::Found(metric) => metric,
+            Lookup::Overflow(metric) => {
+                overflow::record(self.desc);
+                metric
+            }
+        }
+    }
+}
+
+fn closed_values<L: LabelSet>(index: usize) -> Vec<&'static str> {
+    (0..L::LEN)
+        .map(|label| L::closed_value(index, label))
+        .collect()
+}
+
+/// The same hash as [`MetricVec`](crate::MetricVec)'s for the same value texts.
+#[inline]
+fn hash<Q: LabelSet>(labels: &Q) -> u64 {
+    let mut hasher = ValuesHasher::new();
+    labels.for_each_value(|_, value| hasher.value(value));
+    hasher.finish()
+}
+
+#[inline]
+fn same<Q: LabelSet>(key: &[Box<str>], labels: &Q) -> bool {
+    let mut same = key.len() == Q::LEN;
+    labels.for_each_value(|position, value| {
+        same &= key.get(position).is_some_and(|stored| **stored == *value);
+    });
+    same
+}
+
+impl<L: LabelSet + 'static, M: Metric> Collect for Family<L, M> {
+    fn desc(&self) -> &'static Descriptor {
+        self.desc
+    }
+
+    fn metric_type(&self) -> MetricType {
+        M::TYPE
+    }
+
+    fn encode_text(&self, out: &mut String) {
+        if L::CARDINALITY.is_some() {
+            for series in self.closed() {
+                series
+                    .metric
+                    .__encode_text(self.desc.name, &series.labels, out);
+            }
+        } else {
+            encode_series(&self.open, |metric, labels| {
+                metric.__encode_text(self.desc.name, labels, out)
+            });
+        }
+    }
+
+    fn encode_openmetrics(&self, out: &mut String) {
+        if L::CARDINALITY.is_some() {
+            for series in self.closed() {
+                series
+                    .metric
+                    .__encode_openmetrics(self.desc.name, &series.labels, out);
+            }
+        } else {
+            encode_series(&self.open, |metric, labels| {
+                metric.__encode_openmetrics(self.desc.name, labels, out)
+            });
+        }
+    }
+
+    fn collect(&self) -> Vec<proto::Metric> {
+        if L::CARDINALITY.is_none() {
+            return collect_series(self.desc, &self.open);
+        }
+        self.closed()
+            .iter()
+            .enumerate()
+            .map(|(index, series)| {
+                let pairs = self
+                    .desc
+                    .labels
+                    .iter()
+                    .zip(closed_values::<L>(index))
+                    .map(|(name, value)| label_pair(name, value))
+                    .collect();
+                series.metric.__to_proto(pairs)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,318 @@
+//! `#[derive(LabelValue)]` and `#[derive(LabelSet)]`: typed labels.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, LitStr, Type};
+
+/// `impl LabelValue` (and `LabelSet`, a set of one label) for a fieldless enum.
+pub fn label_value(input: DeriveInput) -> syn::Result<TokenStream> {
+    let Data::Enum(data) = &input.data else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "#[derive(LabelValue)] is for fieldless enums (a closed set of values); \
+             for a struct of labels use #[derive(LabelSet)]",
+        ));
+    };
+    reject_generics(&input, "LabelValue")?;
+    if data.variants.is_empty() {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "a label value enum needs at least one variant",
+        ));
+    }
+    let mut errors = Vec::new();
+    let mut values: Vec<(String, Span)> = Vec::new();
+    for variant in &data.variants {
+        if !matches!(variant.fields, Fields::Unit) {
+            errors.push(syn::Error::new(
+                variant.fields.span(),
+                "a label value enum cannot have fields: its values are its variants",
+            ));
+        }
+        let value = match rename(&variant.attrs)? {
+            Some(renamed) => {
+                if renamed.value().is_empty() {
+                    errors.push(syn::Error::new(
+                        renamed.span(),
+                        "a label value cannot be empty: Prometheus treats an empty value as \
+                         no label at all",
+                    ));
+                }
+                (renamed.value(), renamed.span())
+            }
+            None => (snake_case(&variant.ident.to_string()), variant.ident.span()),
+        };
+        if let Some((_, first)) = values.iter().find(|(seen, _)| *seen == value.0) {
+            let mut error = syn::Error::new(
+                value.1,
+                format!(
+                    "two variants have the label value `{}`: rename one with \
+                     #[label(rename = \"...\")]",
+                    value.0
+                ),
+            );
+            error.combine(syn::Error::new(*first, "the other one"));
+            errors.push(error);
+        }
+        values.push(value);
+    }
+    if let Some(error) = combine(errors) {
+        return Err(error);
+    }
+
+    let ident = &input.ident;
+    let variants: Vec<_> = data.variants.iter().map(|variant| &variant.ident).collect();
+    let indices = 0..variants.len();
+    let texts: Vec<&String> = values.iter().map(|(value, _)| value).collect();
+    Ok(quote! {
+        impl ::metrics_core::LabelValue for #ident {
+            type Static = #ident;
+            const VALUES: ::core::option::Option<&'static [&'static str]> =
+                ::core::option::Option::Some(&[#(#texts),*]);
+
+            #[inline]
+            fn index(&self) -> usize {
+                match self {
+                    #(#ident::#variants => #indices,)*
+                }
+            }
+
+            #[inline]
+            fn with_str<R>(&self, f: impl ::core::ops::FnOnce(&str) -> R) -> R {
+                f(match self {
+                    #(#ident::#variants => #texts,)*
+                })
+            }
+        }
+
+        ::metrics_core::__label_set_of_one_value!(#ident);
+    })
+}
+
+/// `impl LabelSet` for a struct whose named fields are label values.
+pub fn label_set(input: DeriveInput) -> syn::Result<TokenStream> {
+    let fields = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(fields) if !fields.named.is_empty() => &fields.named,
+            other => {
+                return Err(syn::Error::new(
+                    other
+                        .span()
+                        .join(input.ident.span())
+                        .unwrap_or(input.ident.span()),
+                    "#[derive(LabelSet)] is for structs with named fields: each field is a \
+                     label, named after the field",
+                ));
+            }
+        },
+        _ => {
+            return Err(syn::Error::new(
+                input.ident.span(),
+                "#[derive(LabelSet)] is for structs with named fields; for an enum of label \
+                 values use #[derive(LabelValue)]",
+            ));
+        }
+    };
+    let lifetimes: Vec<_> = input
+        .generics
+        .params
+        .iter()
+        .map(|param| match param {
+            GenericParam::Lifetime(lifetime) => Ok(&lifetime.lifetime),
+            other => Err(syn::Error::new(
+                other.span(),
+                "a label set can only be generic over lifetimes (for borrowed `&str` values)",
+            )),
+        })
+        .collect::<syn::Result<_>>()?;
+
+    let mut errors = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for field in fields {
+        let ident = field.ident.as_ref().expect("named fields have names");
+        let (name, span) = match rename(&field.attrs)? {
+            Some(renamed) => (renamed.value(), renamed.span()),
+            None => (
+                ident.to_string().trim_start_matches("r#").to_owned(),
+                ident.span(),
+            ),
+        };
+        if let Err(message) = check_label_name(&name) {
+            errors.push(syn::Error::new(span, message));
+        } else if names.contains(&name) {
+            errors.push(syn::Error::new(
+                span,
+                format!("two fields are the label `{name}`: rename one"),
+            ));
+        }
+        names.push(name);
+    }
+    if let Some(error) = combine(errors) {
+        return Err(error);
+    }
+
+    let ident = &input.ident;
+    let statics = lifetimes.iter().map(|_| quote!('static));
+    let static_type = if lifetimes.is_empty() {
+        quote!(#ident)
+    } else {
+        quote!(#ident<#(#statics),*>)
+    };
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    let types: Vec<&Type> = fields.iter().map(|field| &field.ty).collect();
+    let members: Vec<_> = fields.iter().map(|field| &field.ident).collect();
+    let positions: Vec<usize> = (0..fields.len()).collect();
+    let len = fields.len();
+    // Spanned at each field's type, so a field that is not a label value is reported there.
+    let checks = types.iter().map(|ty| {
+        quote_spanned! {ty.span()=>
+            must_be_a_label_value::<#ty>();
+        }
+    });
+    Ok(quote! {
+        const _: () = {
+            fn must_be_a_label_value<T: ?::core::marker::Sized + ::metrics_core::LabelValue>() {}
+            #[allow(dead_code)]
+            fn fields_are_label_values #impl_generics () #where_clause {
+                #(#checks)*
+            }
+        };
+
+        impl #impl_generics ::metrics_core::LabelSet for #ident #type_generics #where_clause {
+            type Static = #static_type;
+            const NAMES: ::core::option::Option<&'static [&'static str]> =
+                ::core::option::Option::Some(&[#(#names),*]);
+            const LEN: usize = #len;
+            const CARDINALITY: ::core::option::Option<usize> = {
+                let product = ::core::option::Option::Some(1usize);
+                #(
+                    let product = ::metrics_core::__private::product(
+                        product,
+                        ::metrics_core::__private::cardinality::<#types>(),
+                    );
+                )*
+                product
+            };
+
+            #[inline]
+            fn series_index(&self) -> usize {
+                let index = 0usize;
+                #(
+                    let index = index * ::metrics_core::__private::radix::<#types>()
+                        + ::metrics_core::LabelValue::index(&self.#members);
+                )*
+                index
+            }
+
+            fn closed_value(index: usize, label: usize) -> &'static str {
+                let radices: [usize; #len] = [#(::metrics_core::__private::radix::<#types>()),*];
+                let values: [fn(usize) -> &'static str; #len] =
+                    [#(::metrics_core::__private::closed_value::<#types>),*];
+                // Labels after `label` vary faster: divide them away.
+                let mut rest = index;
+                for radix in radices.iter().skip(label + 1) {
+                    rest /= radix;
+                }
+                match (radices.get(label), values.get(label)) {
+                    (::core::option::Option::Some(radix), ::core::option::Option::Some(value)) => {
+                        value(rest % radix)
+                    }
+                    _ => "",
+                }
+            }
+
+            #[inline]
+            fn for_each_value(&self, mut f: impl ::core::ops::FnMut(usize, &str)) {
+                #(
+                    ::metrics_core::LabelValue::with_str(&self.#members, |value| f(#positions, value));
+                )*
+            }
+        }
+    })
+}
+
+fn reject_generics(input: &DeriveInput, derive: &str) -> syn::Result<()> {
+    match input.generics.params.first() {
+        Some(param) => Err(syn::Error::new(
+            param.span(),
+            format!("#[derive({derive})] does not support generic types"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The `"..."` of `#[label(rename = "...")]`.
+fn rename(attrs: &[Attribute]) -> syn::Result<Option<LitStr>> {
+    let mut renamed = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("label")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                renamed = Some(meta.value()?.parse::<LitStr>()?);
+                Ok(())
+            } else {
+                Err(meta.error("unknown argument: the only one is `rename = \"...\"`"))
+            }
+        })?;
+    }
+    Ok(renamed)
+}
+
+fn check_label_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let valid = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(format!(
+            "invalid label name `{name}`: use letters, digits and `_`, not starting with a digit"
+        ));
+    }
+    if name.starts_with("__") {
+        return Err(format!(
+            "invalid label name `{name}`: names starting with `__` are reserved"
+        ));
+    }
+    Ok(())
+}
+
+/// `NoAnswer` -> `no_answer`, `HTTPError` -> `http_error`, `Http2` -> `http2`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            let previous = chars[i - 1];
+            let next_is_lower = chars.get(i + 1).is_some_and(|next| next.is_lowercase());
+            if previous.is_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_uppercase() && next_is_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+fn combine(errors: Vec<syn::Error>) -> Option<syn::Error> {
+    errors.into_iter().reduce(|mut all, error| {
+        all.combine(error);
+        all
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn variant_names_become_snake_case() {
+        assert_eq!(snake_case("Completed"), "completed");
+        assert_eq!(snake_case("NoAnswer"), "no_answer");
+        assert_eq!(snake_case("HTTPError"), "http_error");
+        assert_eq!(snake_case("Http2"), "http2");
+        assert_eq!(snake_case("Status5xx"), "status5xx");
+        assert_eq!(snake_case("IPv4"), "i_pv4");
+    }
+}

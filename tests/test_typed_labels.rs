@@ -1,0 +1,255 @@
+//! Typed labels: `#[derive(LabelValue)]`, `#[derive(LabelSet)]` and `Family<L, M>`.
+
+use metrics_core::{
+    Error, Family, Histogram, IntCounter, IntGauge, LabelSet, LabelValue, metric, registry,
+};
+
+/// How a call ended.
+#[derive(Clone, Copy, Debug, LabelValue)]
+enum CallStatus {
+    Completed,
+    NoAnswer,
+    Busy,
+    #[label(rename = "failed_other")]
+    Failed,
+}
+
+#[derive(Clone, Copy, LabelValue)]
+enum Direction {
+    Inbound,
+    Outbound,
+}
+
+#[derive(LabelSet)]
+struct CallLabels {
+    direction: Direction,
+    recorded: bool,
+}
+
+#[derive(Clone, Copy, LabelValue)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// An open label set: `route` is any string, borrowed at lookup.
+#[derive(LabelSet)]
+struct RouteLabels<'a> {
+    method: Method,
+    route: &'a str,
+    status: u16,
+}
+
+/// Calls by final status.
+#[metric(labels = ["status"])]
+static TYPED_CALLS_TOTAL: Family<CallStatus, IntCounter>;
+
+/// Calls by direction and whether they were recorded.
+#[metric]
+static TYPED_CALL_LEGS_TOTAL: Family<CallLabels, IntCounter>;
+
+/// Requests by method, route and status.
+#[metric]
+static TYPED_REQUESTS_TOTAL: Family<RouteLabels<'static>, IntCounter>;
+
+/// Time to answer, by direction.
+#[metric(labels = ["direction"], buckets = [1, 5])]
+static TYPED_ANSWER_SECONDS: Family<Direction, Histogram>;
+
+/// Open sessions by tenant and whether they are encrypted.
+#[metric(labels = ["tenant", "encrypted"])]
+static TYPED_SESSIONS: Family<(String, bool), IntGauge>;
+
+/// Calls by final status, reset by a test.
+#[metric(labels = ["status"])]
+static TYPED_RESET_CALLS_TOTAL: Family<CallStatus, IntCounter>;
+
+/// Capped at two series.
+#[metric(labels = ["peer"])]
+static TYPED_CAPPED_TOTAL: Family<String, IntCounter>;
+
+#[test]
+fn a_closed_family_exposes_every_series_at_zero_in_declaration_order() {
+    assert_eq!(
+        registry().render_only(&["typed_calls_total"]),
+        "# HELP typed_calls_total Calls by final status.\n\
+         # TYPE typed_calls_total counter\n\
+         typed_calls_total{status=\"completed\"} 0\n\
+         typed_calls_total{status=\"no_answer\"} 0\n\
+         typed_calls_total{status=\"busy\"} 0\n\
+         typed_calls_total{status=\"failed_other\"} 0\n"
+    );
+}
+
+#[test]
+fn a_derived_struct_names_its_labels_and_combines_closed_values() {
+    TYPED_CALL_LEGS_TOTAL
+        .get(CallLabels {
+            direction: Direction::Outbound,
+            recorded: true,
+        })
+        .inc_by(3);
+    let labels = CallLabels {
+        direction: Direction::Inbound,
+        recorded: true,
+    };
+    TYPED_CALL_LEGS_TOTAL.get(&labels).inc();
+    assert_eq!(TYPED_CALL_LEGS_TOTAL.get(&labels).get(), 1);
+    assert_eq!(TYPED_CALL_LEGS_TOTAL.len(), 4);
+    assert_eq!(
+        TYPED_CALL_LEGS_TOTAL.label_names(),
+        ["direction", "recorded"]
+    );
+    assert_eq!(
+        registry().render_only(&["typed_call_legs_total"]),
+        "# HELP typed_call_legs_total Calls by direction and whether they were recorded.\n\
+         # TYPE typed_call_legs_total counter\n\
+         typed_call_legs_total{direction=\"inbound\",recorded=\"false\"} 0\n\
+         typed_call_legs_total{direction=\"inbound\",recorded=\"true\"} 1\n\
+         typed_call_legs_total{direction=\"outbound\",recorded=\"false\"} 0\n\
+         typed_call_legs_total{direction=\"outbound\",recorded=\"true\"} 3\n"
+    );
+}
+
+#[test]
+fn an_open_family_is_looked_up_with_borrowed_values_and_escapes_them() {
+    let route = String::from("/calls/\"new\"");
+    for _ in 0..2 {
+        TYPED_REQUESTS_TOTAL
+            .get(RouteLabels {
+                method: Method::Post,
+                route: &route,
+                status: 201,
+            })
+            .inc();
+    }
+    TYPED_REQUESTS_TOTAL
+        .get(RouteLabels {
+            method: Method::Get,
+            route: "/calls",
+            status: 200,
+        })
+        .inc();
+    assert_eq!(TYPED_REQUESTS_TOTAL.len(), 2);
+    assert_eq!(
+        registry().render_only(&["typed_requests_total"]),
+        "# HELP typed_requests_total Requests by method, route and status.\n\
+         # TYPE typed_requests_total counter\n\
+         typed_requests_total{method=\"get\",route=\"/calls\",status=\"200\"} 1\n\
+         typed_requests_total{method=\"post\",route=\"/calls/\\\"new\\\"\",status=\"201\"} 2\n"
+    );
+}
+
+#[test]
+fn a_histogram_family_renders_buckets_per_series() {
+    TYPED_ANSWER_SECONDS.get(Direction::Inbound).observe(2.0);
+    assert_eq!(
+        registry().render_only(&["typed_answer_seconds"]),
+        "# HELP typed_answer_seconds Time to answer, by direction.\n\
+         # TYPE typed_answer_seconds histogram\n\
+         typed_answer_seconds_bucket{direction=\"inbound\",le=\"1\"} 0\n\
+         typed_answer_seconds_bucket{direction=\"inbound\",le=\"5\"} 1\n\
+         typed_answer_seconds_bucket{direction=\"inbound\",le=\"+Inf\"} 1\n\
+         typed_answer_seconds_sum{direction=\"inbound\"} 2\n\
+         typed_answer_seconds_count{direction=\"inbound\"} 1\n\
+         typed_answer_seconds_bucket{direction=\"outbound\",le=\"1\"} 0\n\
+         typed_answer_seconds_bucket{direction=\"outbound\",le=\"5\"} 0\n\
+         typed_answer_seconds_bucket{direction=\"outbound\",le=\"+Inf\"} 0\n\
+         typed_answer_seconds_sum{direction=\"outbound\"} 0\n\
+         typed_answer_seconds_count{direction=\"outbound\"} 0\n"
+    );
+}
+
+#[test]
+fn tuples_take_their_names_from_the_attribute_and_remove_revives_at_zero() {
+    TYPED_SESSIONS.get(("acme".to_owned(), true)).set(4);
+    TYPED_SESSIONS.get(("zeta".to_owned(), false)).set(1);
+    let handle = TYPED_SESSIONS.get(("acme".to_owned(), true));
+    assert_eq!(TYPED_SESSIONS.remove(("acme".to_owned(), true)), Ok(()));
+    assert_eq!(
+        TYPED_SESSIONS.remove(("acme".to_owned(), true)),
+        Err(Error::SeriesNotFound {
+            metric: "typed_sessions",
+            values: vec!["acme".to_owned(), "true".to_owned()],
+        })
+    );
+    assert_eq!(
+        registry().render_only(&["typed_sessions"]),
+        "# HELP typed_sessions Open sessions by tenant and whether they are encrypted.\n\
+         # TYPE typed_sessions gauge\n\
+         typed_sessions{tenant=\"zeta\",encrypted=\"false\"} 1\n"
+    );
+    // Asked for again: the same series, back at zero.
+    assert_eq!(TYPED_SESSIONS.get(("acme".to_owned(), true)).get(), 0);
+    assert!(std::ptr::eq(
+        handle,
+        TYPED_SESSIONS.get(("acme".to_owned(), true))
+    ));
+}
+
+#[test]
+fn closed_series_cannot_be_removed_but_reset_to_zero() {
+    TYPED_RESET_CALLS_TOTAL.get(CallStatus::Busy).inc();
+    TYPED_RESET_CALLS_TOTAL.get(CallStatus::Failed).inc_by(2);
+    assert_eq!(
+        TYPED_RESET_CALLS_TOTAL.remove(CallStatus::Busy),
+        Err(Error::SeriesNotFound {
+            metric: "typed_reset_calls_total",
+            values: vec!["busy".to_owned()],
+        })
+    );
+    assert_eq!(TYPED_RESET_CALLS_TOTAL.get(CallStatus::Failed).get(), 2);
+    TYPED_RESET_CALLS_TOTAL.reset();
+    assert_eq!(TYPED_RESET_CALLS_TOTAL.len(), 4);
+    for status in [CallStatus::Completed, CallStatus::Busy, CallStatus::Failed] {
+        assert_eq!(TYPED_RESET_CALLS_TOTAL.get(status).get(), 0, "{status:?}");
+    }
+}
+
+#[test]
+fn an_open_family_is_capped_like_a_vec() {
+    TYPED_CAPPED_TOTAL.set_max_series(2);
+    for peer in ["a", "b", "c", "d"] {
+        TYPED_CAPPED_TOTAL.get(peer.to_owned()).inc();
+    }
+    // The two series and the overflow series.
+    assert_eq!(TYPED_CAPPED_TOTAL.len(), 3);
+    assert_eq!(
+        registry().render_only(&["typed_capped_total"]),
+        "# HELP typed_capped_total Capped at two series.\n\
+         # TYPE typed_capped_total counter\n\
+         typed_capped_total{peer=\"__overflow__\"} 2\n\
+         typed_capped_total{peer=\"a\"} 1\n\
+         typed_capped_total{peer=\"b\"} 1\n"
+    );
+}
+
+#[test]
+fn gather_gives_the_typed_values_as_label_pairs() {
+    let families = registry().gather();
+    let family = families
+        .iter()
+        .find(|family| family.name() == "typed_calls_total")
+        .expect("registered");
+    let statuses: Vec<&str> = family
+        .get_metric()
+        .iter()
+        .map(|metric| metric.get_label()[0].value())
+        .collect();
+    assert_eq!(statuses, ["completed", "no_answer", "busy", "failed_other"]);
+}
+
+#[test]
+fn label_values_and_sets_describe_themselves() {
+    assert_eq!(
+        CallStatus::VALUES,
+        Some(&["completed", "no_answer", "busy", "failed_other"][..])
+    );
+    assert_eq!(CallStatus::NoAnswer.index(), 1);
+    assert_eq!(<CallLabels as LabelSet>::CARDINALITY, Some(4));
+    assert_eq!(<RouteLabels<'_> as LabelSet>::CARDINALITY, None);
+    assert_eq!(
+        <RouteLabels<'_> as LabelSet>::NAMES,
+        Some(&["method", "route", "status"][..])
+    );
+}

@@ -1,0 +1,6 @@
+use metrics_core::LabelSet;
+
+#[derive(LabelSet)]
+struct CallLabels(bool, bool);
+
+fn main() {}

@@ -1,0 +1,15 @@
+use metrics_core::{metric, Family, IntCounter, LabelValue};
+
+#[derive(Clone, Copy, LabelValue)]
+enum CallStatus {
+    Completed,
+    Failed,
+}
+
+/// Calls by final status.
+#[metric(labels = ["status"])]
+static VOICE_CALLS_TOTAL: Family<CallStatus, IntCounter>;
+
+fn main() {
+    VOICE_CALLS_TOTAL.get(CallStatus::Complete).inc();
+}
