@@ -10,8 +10,11 @@ use std::sync::{Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use metrics_core::{Histogram, IntCounter, IntCounterVec, metric, registry};
+use metrics_core::{
+    Family, Histogram, IntCounter, IntCounterVec, LabelSet, LabelValue, metric, registry,
+};
 use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
 use prometheus_client::metrics::counter::Counter as PcCounter;
 use prometheus_client::metrics::family::Family as PcFamily;
 use prometheus_client::metrics::histogram::Histogram as PcHistogram;
@@ -24,9 +27,116 @@ static BENCH_EVENTS_TOTAL: IntCounter;
 #[metric(labels = ["status"])]
 static BENCH_CALLS_TOTAL: IntCounterVec;
 
+/// One typed label, five values.
+#[metric(labels = ["status"])]
+static BENCH_TYPED_CALLS_TOTAL: Family<CallStatus, IntCounter>;
+
 /// Three labels.
 #[metric(labels = ["method", "endpoint", "status"])]
 static BENCH_REQUESTS_TOTAL: IntCounterVec;
+
+/// Three typed labels, all closed.
+#[metric]
+static BENCH_TYPED_CLOSED_REQUESTS_TOTAL: Family<ClosedRequest, IntCounter>;
+
+/// Three typed labels, the endpoint an open string.
+#[metric]
+static BENCH_TYPED_OPEN_REQUESTS_TOTAL: Family<OpenRequest<'static>, IntCounter>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, LabelValue, EncodeLabelValue)]
+enum CallStatus {
+    Completed,
+    Failed,
+    NoAnswer,
+    Busy,
+    Rejected,
+}
+
+const CALL_STATUSES: [CallStatus; 5] = [
+    CallStatus::Completed,
+    CallStatus::Failed,
+    CallStatus::NoAnswer,
+    CallStatus::Busy,
+    CallStatus::Rejected,
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, LabelValue, EncodeLabelValue)]
+enum Method {
+    Get,
+    Post,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, LabelValue, EncodeLabelValue)]
+enum Endpoint {
+    Users,
+    Metrics,
+    Calls,
+    CallEnd,
+    Admin,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, LabelValue, EncodeLabelValue)]
+enum Status {
+    Ok,
+    Created,
+    Forbidden,
+    NotFound,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, LabelSet, EncodeLabelSet)]
+struct ClosedRequest {
+    method: Method,
+    endpoint: Endpoint,
+    status: Status,
+}
+
+#[derive(LabelSet)]
+struct OpenRequest<'a> {
+    method: Method,
+    endpoint: &'a str,
+    status: u16,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct PcCallLabels {
+    status: CallStatus,
+}
+
+const CLOSED_REQUESTS: [ClosedRequest; 5] = [
+    ClosedRequest {
+        method: Method::Get,
+        endpoint: Endpoint::Users,
+        status: Status::Ok,
+    },
+    ClosedRequest {
+        method: Method::Get,
+        endpoint: Endpoint::Metrics,
+        status: Status::Ok,
+    },
+    ClosedRequest {
+        method: Method::Post,
+        endpoint: Endpoint::Calls,
+        status: Status::Created,
+    },
+    ClosedRequest {
+        method: Method::Post,
+        endpoint: Endpoint::CallEnd,
+        status: Status::NotFound,
+    },
+    ClosedRequest {
+        method: Method::Get,
+        endpoint: Endpoint::Admin,
+        status: Status::Forbidden,
+    },
+];
+
+const OPEN_REQUESTS: [(Method, &str, u16); 5] = [
+    (Method::Get, "/users/{id}", 200),
+    (Method::Get, "/metrics", 200),
+    (Method::Post, "/calls", 201),
+    (Method::Post, "/calls/{id}/end", 404),
+    (Method::Get, "/admin", 403),
+];
 
 /// Ten buckets.
 #[metric(buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5])]
@@ -143,6 +253,14 @@ fn one_label_of_five(c: &mut Criterion) {
                 .inc()
         })
     });
+    group.bench_function("metrics_core_typed", |b| {
+        b.iter(|| {
+            i = (i + 1) % 5;
+            BENCH_TYPED_CALLS_TOTAL
+                .get(black_box(CALL_STATUSES[i]))
+                .inc()
+        })
+    });
     let prom = prometheus::IntCounterVec::new(
         prometheus::Opts::new("bench_calls_total", "h"),
         &["status"],
@@ -165,6 +283,17 @@ fn one_label_of_five(c: &mut Criterion) {
             pc.get_or_create(black_box(&keys[i])).inc()
         })
     });
+    let pc_typed: PcFamily<PcCallLabels, PcCounter> = PcFamily::default();
+    group.bench_function("prometheus_client_typed", |b| {
+        b.iter(|| {
+            i = (i + 1) % 5;
+            pc_typed
+                .get_or_create(&PcCallLabels {
+                    status: black_box(CALL_STATUSES[i]),
+                })
+                .inc()
+        })
+    });
     metrics_handle();
     group.bench_function("metrics", |b| {
         b.iter(|| {
@@ -178,11 +307,39 @@ fn one_label_of_five(c: &mut Criterion) {
 fn three_labels(c: &mut Criterion) {
     let mut group = c.benchmark_group("inc_three_labels");
     let mut i = 0;
+    let raw: [AtomicU64; 5] = Default::default();
+    group.bench_function("raw_atomic", |b| {
+        b.iter(|| {
+            i = (i + 1) % 5;
+            raw[black_box(i)].fetch_add(1, Ordering::Relaxed)
+        })
+    });
     group.bench_function("metrics_core", |b| {
         b.iter(|| {
             i = (i + 1) % 5;
             BENCH_REQUESTS_TOTAL
                 .with_label_values(black_box(&REQUESTS[i]))
+                .inc()
+        })
+    });
+    group.bench_function("metrics_core_typed", |b| {
+        b.iter(|| {
+            i = (i + 1) % 5;
+            BENCH_TYPED_CLOSED_REQUESTS_TOTAL
+                .get(black_box(&CLOSED_REQUESTS[i]))
+                .inc()
+        })
+    });
+    group.bench_function("metrics_core_typed_open", |b| {
+        b.iter(|| {
+            i = (i + 1) % 5;
+            let (method, endpoint, status) = black_box(OPEN_REQUESTS[i]);
+            BENCH_TYPED_OPEN_REQUESTS_TOTAL
+                .get(OpenRequest {
+                    method,
+                    endpoint,
+                    status,
+                })
                 .inc()
         })
     });
@@ -212,6 +369,13 @@ fn three_labels(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % 5;
             pc.get_or_create(black_box(&keys[i])).inc()
+        })
+    });
+    let pc_typed: PcFamily<ClosedRequest, PcCounter> = PcFamily::default();
+    group.bench_function("prometheus_client_typed", |b| {
+        b.iter(|| {
+            i = (i + 1) % 5;
+            pc_typed.get_or_create(black_box(&CLOSED_REQUESTS[i])).inc()
         })
     });
     metrics_handle();

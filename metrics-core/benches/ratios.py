@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-ORDER = ["raw_atomic", "hand_written", "metrics_core", "prometheus", "prometheus_client", "metrics"]
+ORDER = ["raw_atomic", "hand_written", "metrics_core", "metrics_core_typed", "metrics_core_typed_open",
+         "prometheus", "prometheus_client", "prometheus_client_typed", "metrics"]
 
 
 def target_dir() -> Path:
@@ -42,6 +43,17 @@ def main() -> int:
             vs_base = f"{ns / baseline:.2f}x" if baseline else "–"
             vs_prom = f"{ns / prometheus:.2f}x" if prometheus else "–"
             print(f"| {group.name} | {impl} | {shown} | {vs_base} | {vs_prom} |")
+    memory = target_dir() / "memory_per_series.json"
+    if memory.is_file():
+        bytes_per_series = json.loads(memory.read_text())
+        prometheus = bytes_per_series.get("prometheus")
+        print()
+        print("| memory, 10,000 series | implementation | heap bytes per series | vs prometheus |")
+        print("|---|---|---|---|")
+        for impl in sorted(bytes_per_series, key=lambda name: ORDER.index(name) if name in ORDER else 99):
+            value = bytes_per_series[impl]
+            vs_prom = f"{value / prometheus:.2f}x" if prometheus else "–"
+            print(f"| memory_per_series | {impl} | {value:.0f} B | {vs_prom} |")
     return 0
 
 

@@ -169,6 +169,7 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             .collect()
     }
 
+    #[inline]
     fn open_series<Q: LabelSet>(&self, labels: &Q) -> &M {
         let lookup = self.open.get_or_insert(
             hash(labels),

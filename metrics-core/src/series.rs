@@ -47,6 +47,9 @@ struct Writer<K, M> {
     tables: Vec<Box<Table<K, M>>>,
     /// Every series ever created, removed ones included: handles may still point at them.
     series: Vec<Box<Series<K, M>>>,
+    /// The same series sorted by key, kept sorted at insertion (rare) so that a scrape (often)
+    /// does not sort.
+    sorted: Vec<*const Series<K, M>>,
 }
 
 pub(crate) struct SeriesTable<K, M> {
@@ -69,7 +72,7 @@ pub(crate) enum Lookup<'a, M> {
     Overflow(&'a M),
 }
 
-impl<K, M> SeriesTable<K, M> {
+impl<K: Ord, M> SeriesTable<K, M> {
     pub(crate) const fn new(max_series: usize) -> Self {
         SeriesTable {
             current: AtomicPtr::new(ptr::null_mut()),
@@ -78,6 +81,7 @@ impl<K, M> SeriesTable<K, M> {
                 capped: 0,
                 tables: Vec::new(),
                 series: Vec::new(),
+                sorted: Vec::new(),
             }),
             max_series: AtomicUsize::new(max_series),
         }
@@ -197,6 +201,11 @@ impl<K, M> SeriesTable<K, M> {
             metric,
         });
         let pointer = ptr::from_ref(&*series).cast_mut();
+        let position = writer
+            .sorted
+            // SAFETY: as in `find`.
+            .partition_point(|other| unsafe { &(**other).key } < &series.key);
+        writer.sorted.insert(position, pointer);
         writer.series.push(series);
         self.publish(writer, hash, pointer);
         writer.live += 1;
@@ -286,30 +295,17 @@ impl<K, M> SeriesTable<K, M> {
         self.max_series.store(limit, Ordering::Relaxed);
     }
 
-    /// Every live series, sorted by `order`. Takes no lock: a series created or removed
-    /// meanwhile may or may not be included.
-    pub(crate) fn sorted(
-        &self,
-        order: impl Fn(&Series<K, M>, &Series<K, M>) -> std::cmp::Ordering,
-    ) -> Vec<&Series<K, M>> {
-        let mut all = Vec::new();
-        let table = self.current.load(Ordering::Acquire);
-        if !table.is_null() {
+    /// Every live series, sorted by key. Holds the writers' lock only to copy the pointers:
+    /// lookups never wait, and a new series waits for the copy, not for the scrape.
+    pub(crate) fn sorted(&self) -> Vec<&Series<K, M>> {
+        let writer = self.writer();
+        writer
+            .sorted
+            .iter()
             // SAFETY: as in `find`.
-            let slots = unsafe { &(*table).slots };
-            for slot in slots.iter() {
-                let pointer = slot.load(Ordering::Acquire);
-                if !pointer.is_null() {
-                    // SAFETY: as in `find`.
-                    let series = unsafe { &*pointer };
-                    if series.live.load(Ordering::Relaxed) {
-                        all.push(series);
-                    }
-                }
-            }
-        }
-        all.sort_unstable_by(|a, b| order(a, b));
-        all
+            .map(|pointer| unsafe { &**pointer })
+            .filter(|series| series.live.load(Ordering::Relaxed))
+            .collect()
     }
 }
 
@@ -359,8 +355,7 @@ mod tests {
     }
 
     fn by_key(table: &Table) -> Vec<u32> {
-        let series = table.sorted(|a, b| a.key.cmp(&b.key));
-        series.iter().map(|series| series.key).collect()
+        table.sorted().iter().map(|series| series.key).collect()
     }
 
     #[test]

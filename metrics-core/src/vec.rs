@@ -7,7 +7,7 @@ use prometheus::proto;
 
 use crate::metric::label_pair;
 use crate::overflow;
-use crate::series::{Lookup, Overflow, Series, SeriesTable};
+use crate::series::{Lookup, Overflow, SeriesTable};
 use crate::text::render_label_pairs;
 use crate::{
     Collect, Counter, Descriptor, Error, Gauge, Histogram, IntCounter, IntGauge, Metric, MetricType,
@@ -149,14 +149,6 @@ pub(crate) fn overflow_series<M: Metric>(
     }
 }
 
-/// Orders series by their label values, as scrapes list them.
-pub(crate) fn by_values<M>(
-    a: &Series<Box<[Box<str>]>, M>,
-    b: &Series<Box<[Box<str>]>, M>,
-) -> std::cmp::Ordering {
-    a.key.cmp(&b.key)
-}
-
 impl<M: Metric, const N: usize> MetricVec<M, N> {
     #[doc(hidden)]
     pub const fn __new(desc: &'static Descriptor) -> Self {
@@ -266,7 +258,7 @@ pub(crate) fn encode_series<M: Metric>(
     series: &SeriesTable<Box<[Box<str>]>, M>,
     mut encode: impl FnMut(&M, &str),
 ) {
-    for series in series.sorted(by_values) {
+    for series in series.sorted() {
         encode(&series.metric, &series.labels);
     }
 }
@@ -284,7 +276,7 @@ pub(crate) fn collect_series<M: Metric>(
             .collect()
     };
     series
-        .sorted(by_values)
+        .sorted()
         .into_iter()
         .map(|series| {
             series

@@ -23,18 +23,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http_metrics::{
     CACHE_HITS_TOTAL, CACHE_MISSES_TOTAL, HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_TOTAL,
-    SECURITY_VIOLATIONS_TOTAL,
+    HttpRequest, SECURITY_VIOLATIONS_TOTAL, Violation,
 };
+use metrics_core::LabelValue;
 use metrics_core::http::MetricsEndpoint;
 use metrics_core::http::axum as metrics_axum;
 use serde::Deserialize;
-use voice_metrics::VOICE_ACTIVE_CALLS;
+use voice_metrics::{CallStatus, VOICE_ACTIVE_CALLS};
 
 // `voice_service_build_info{version="..."} 1`.
 metrics_core::build_info!();
-
-/// The final statuses a call can have: the only values the `status` label takes.
-pub const CALL_STATUSES: [&str; 3] = ["completed", "failed", "no_answer"];
 
 #[derive(Default)]
 struct AppState {
@@ -74,7 +72,11 @@ async fn record_request(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
     HTTP_REQUESTS_TOTAL
-        .with_label_values(&[method.as_str(), endpoint.as_str(), status.as_str()])
+        .get(HttpRequest {
+            method: &method,
+            endpoint: &endpoint,
+            status: status.as_u16(),
+        })
         .inc();
     HTTP_REQUEST_DURATION_SECONDS
         .with_label_values(&[method.as_str(), endpoint.as_str()])
@@ -127,7 +129,7 @@ async fn end_call(
     };
     VOICE_ACTIVE_CALLS.dec();
     voice_metrics::record_call_end(status, started.elapsed().as_secs_f64());
-    format!("call {id} ended: {status}\n").into_response()
+    format!("call {id} ended: {}\n", query.status).into_response()
 }
 
 #[derive(Deserialize)]
@@ -148,17 +150,20 @@ async fn simulate_call(Query(call): Query<SimulatedCall>) -> Response {
             .into_response();
     }
     voice_metrics::record_call_end(status, call.duration);
-    format!("recorded a {status} call of {}s\n", call.duration).into_response()
+    format!("recorded a {} call of {}s\n", call.status, call.duration).into_response()
 }
 
-fn known_status(status: &str) -> Option<&'static str> {
-    CALL_STATUSES.into_iter().find(|known| *known == status)
+fn known_status(status: &str) -> Option<CallStatus> {
+    CallStatus::from_label(status)
 }
 
 fn bad_status(status: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
-        format!("unknown status {status:?}: expected one of {CALL_STATUSES:?}\n"),
+        format!(
+            "unknown status {status:?}: expected one of {:?}\n",
+            CallStatus::VALUES.unwrap_or_default()
+        ),
     )
         .into_response()
 }
@@ -179,7 +184,7 @@ async fn get_user(State(state): State<Arc<AppState>>, Path(id): Path<u64>) -> St
 
 async fn admin() -> Response {
     SECURITY_VIOLATIONS_TOTAL
-        .with_label_values(&["forbidden_path"])
+        .get(Violation::ForbiddenPath)
         .inc();
     (StatusCode::FORBIDDEN, "forbidden\n").into_response()
 }
