@@ -60,7 +60,7 @@ fn descriptors_say_where_each_metric_was_defined() {
         "{}",
         desc.file
     );
-    assert_eq!(desc.line, 11);
+    assert_eq!(desc.line, 37);
     assert_eq!(
         registry()
             .get("voice_call_duration_seconds")
@@ -102,16 +102,23 @@ fn gather_feeds_the_prometheus_crate_encoders() {
 
 #[test]
 fn gather_leaves_out_labelled_families_without_series() {
-    // Nothing in this test binary touches `security_violations_total`.
+    // Nothing in this test binary touches `cache_hits_total`.
     assert!(
         registry()
             .gather()
             .iter()
-            .all(|family| family.name() != "security_violations_total")
+            .all(|family| family.name() != "cache_hits_total")
     );
     assert!(
         registry()
             .render()
-            .contains("# TYPE security_violations_total counter\n")
+            .contains("# TYPE cache_hits_total counter\n")
     );
+    // A closed typed family always has all its series, at zero until used.
+    let gathered = registry().gather();
+    let violations = gathered
+        .iter()
+        .find(|family| family.name() == "security_violations_total")
+        .expect("a closed family is always gathered");
+    assert_eq!(violations.get_metric().len(), 3);
 }

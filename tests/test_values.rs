@@ -5,25 +5,27 @@
 //! before and after the code under test and asserts the delta, so tests running in parallel on
 //! other series or other metrics never interfere.
 
-use voice_metrics::{VOICE_ACTIVE_CALLS, VOICE_CALL_DURATION_SECONDS, VOICE_CALLS_TOTAL};
+use voice_metrics::{
+    CallStatus, VOICE_ACTIVE_CALLS, VOICE_CALL_DURATION_SECONDS, VOICE_CALLS_TOTAL,
+};
 
 #[test]
 fn a_test_asserts_the_delta_its_code_caused() {
-    let completed = VOICE_CALLS_TOTAL.with_label_values(&["completed"]);
+    let completed = VOICE_CALLS_TOTAL.get(CallStatus::Completed);
     let before = completed.get();
 
-    voice_metrics::record_call_end("completed", 42.0);
+    voice_metrics::record_call_end(CallStatus::Completed, 42.0);
 
     assert_eq!(completed.get() - before, 1);
 }
 
 #[test]
 fn histogram_count_and_sum_deltas() {
-    let failed = VOICE_CALL_DURATION_SECONDS.with_label_values(&["failed"]);
+    let failed = VOICE_CALL_DURATION_SECONDS.get(CallStatus::Failed);
     let (count_before, sum_before) = (failed.get_sample_count(), failed.get_sample_sum());
 
-    voice_metrics::record_call_end("failed", 3.0);
-    voice_metrics::record_call_end("failed", 4.5);
+    voice_metrics::record_call_end(CallStatus::Failed, 3.0);
+    voice_metrics::record_call_end(CallStatus::Failed, 4.5);
 
     assert_eq!(failed.get_sample_count() - count_before, 2);
     assert_eq!(failed.get_sample_sum() - sum_before, 7.5);
@@ -43,7 +45,7 @@ fn many_parallel_tests_on_one_series_still_see_exact_deltas() {
             scope.spawn(|| {
                 VOICE_ACTIVE_CALLS.inc();
                 VOICE_ACTIVE_CALLS.dec();
-                let series = VOICE_CALLS_TOTAL.with_label_values(&["no_answer"]);
+                let series = VOICE_CALLS_TOTAL.get(CallStatus::NoAnswer);
                 for _ in 0..1000 {
                     series.inc();
                 }
@@ -51,8 +53,5 @@ fn many_parallel_tests_on_one_series_still_see_exact_deltas() {
         }
     });
     assert_eq!(VOICE_ACTIVE_CALLS.get(), 0);
-    assert_eq!(
-        VOICE_CALLS_TOTAL.with_label_values(&["no_answer"]).get(),
-        4000
-    );
+    assert_eq!(VOICE_CALLS_TOTAL.get(CallStatus::NoAnswer).get(), 4000);
 }

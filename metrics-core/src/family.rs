@@ -17,6 +17,9 @@ use crate::{Collect, Descriptor, Error, LabelSet, Metric, MetricType};
 /// A family of series of metric `M`, one per value of the label set `L`: labels as Rust types
 /// instead of strings.
 ///
+/// Declared as `Family<L, M>` with `#[metric]`, which fills in `C`, the number of label sets of
+/// a closed `L` (as it fills in the label count of `IntCounterVec`).
+///
 /// `L` is a [`LabelSet`]: a `#[derive(LabelSet)]` struct (one label per field, named after the
 /// field), a single [`LabelValue`](crate::LabelValue) such as a `#[derive(LabelValue)]` enum, or
 /// a tuple of them. For the latter two, `#[metric(labels = [...])]` names the labels.
@@ -46,34 +49,34 @@ use crate::{Collect, Descriptor, Error, LabelSet, Metric, MetricType};
 ///
 /// # Closed and open label sets
 ///
-/// When every label is a closed set (enums, `bool`), all series are created together the first
-/// time the family is used or scraped, exposed at zero, in declaration order; [`get`](Self::get)
-/// is then an array index: no hashing, no lock, no allocation. Otherwise (a label is a string
+/// When every label is a closed set (enums, `bool`), every series exists from the start, in a
+/// `static` array next to the family: all are exposed (at zero until used) in declaration
+/// order, and [`get`](Self::get) is an array index: no hashing, no lock, no allocation. Otherwise (a label is a string
 /// or an integer) series are created on first use and found in the same lock-free table as
 /// [`MetricVec`](crate::MetricVec)'s, with the same [`max_series`](Self::max_series) cap and
 /// overflow series; a lookup allocates nothing.
-pub struct Family<L, M> {
+pub struct Family<L, M, const C: usize = 0> {
     desc: &'static Descriptor,
-    /// Every series of a closed label set, by [`LabelSet::index`].
-    closed: OnceLock<Box<[ClosedSeries<M>]>>,
+    /// Every series of a closed label set, by [`LabelSet::series_index`], inside the family
+    /// itself so that a lookup is one bounds-checked index off the `static`'s address.
+    closed: [M; C],
+    /// The rendered labels of `closed`, built at the first scrape.
+    closed_labels: OnceLock<Box<[Box<str>]>>,
     /// Series of an open label set.
     open: SeriesTable<Box<[Box<str>]>, M>,
     /// `fn` so that the family is `Send`/`Sync` whatever `L` is: it stores no `L`.
     labels: PhantomData<fn(L)>,
 }
 
-struct ClosedSeries<M> {
-    /// `name="value",...`, escaped once so that a scrape only copies it.
-    labels: Box<str>,
-    metric: M,
-}
-
-impl<L: LabelSet, M: Metric> Family<L, M> {
+impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
+    /// `closed` holds one series per label set of a closed `L` (`#[metric]` sets `C` to
+    /// `__private::closed_len::<L>()`), none for an open one.
     #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor) -> Self {
+    pub const fn __new(desc: &'static Descriptor, closed: [M; C]) -> Self {
         Family {
             desc,
-            closed: OnceLock::new(),
+            closed,
+            closed_labels: OnceLock::new(),
             open: SeriesTable::new(DEFAULT_MAX_SERIES),
             labels: PhantomData,
         }
@@ -88,8 +91,8 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         Q: LabelSet<Static = L::Static>,
     {
         if Q::CARDINALITY.is_some() {
-            if let Some(series) = self.closed().get(labels.series_index()) {
-                return &series.metric;
+            if let Some(series) = self.closed.get(labels.series_index()) {
+                return series;
             }
         }
         self.open_series(&labels)
@@ -116,10 +119,8 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
     /// Sets every series of a closed label set back to zero; removes every series of an open
     /// one from the exposition.
     pub fn reset(&self) {
-        if let Some(closed) = self.closed.get() {
-            for series in closed.iter() {
-                series.metric.__reset();
-            }
+        for series in &self.closed {
+            series.__reset();
         }
         self.open.clear();
     }
@@ -153,20 +154,18 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         self.desc.labels
     }
 
-    #[inline]
-    fn closed(&self) -> &[ClosedSeries<M>] {
-        self.closed.get_or_init(|| self.build_closed())
-    }
-
-    #[cold]
-    fn build_closed(&self) -> Box<[ClosedSeries<M>]> {
-        let cardinality = L::CARDINALITY.unwrap_or(0);
-        (0..cardinality)
-            .map(|index| ClosedSeries {
-                labels: render_label_pairs(self.desc.labels, &closed_values::<L>(index)).into(),
-                metric: M::__new_child(self.desc),
-            })
-            .collect()
+    /// Each closed series with its rendered labels.
+    fn closed_series(&self) -> impl Iterator<Item = (&M, &str)> {
+        let labels = self.closed_labels.get_or_init(|| {
+            (0..self.closed.len())
+                .map(|index| {
+                    render_label_pairs(self.desc.labels, &closed_values::<L>(index)).into()
+                })
+                .collect()
+        });
+        self.closed
+            .iter()
+            .zip(labels.iter().map(|labels| &**labels))
     }
 
     #[inline]
@@ -220,7 +219,7 @@ fn same<Q: LabelSet>(key: &[Box<str>], labels: &Q) -> bool {
     same
 }
 
-impl<L: LabelSet + 'static, M: Metric> Collect for Family<L, M> {
+impl<L: LabelSet + 'static, M: Metric, const C: usize> Collect for Family<L, M, C> {
     fn desc(&self) -> &'static Descriptor {
         self.desc
     }
@@ -231,10 +230,8 @@ impl<L: LabelSet + 'static, M: Metric> Collect for Family<L, M> {
 
     fn encode_text(&self, out: &mut String) {
         if L::CARDINALITY.is_some() {
-            for series in self.closed() {
-                series
-                    .metric
-                    .__encode_text(self.desc.name, &series.labels, out);
+            for (metric, labels) in self.closed_series() {
+                metric.__encode_text(self.desc.name, labels, out);
             }
         } else {
             encode_series(&self.open, |metric, labels| {
@@ -245,10 +242,8 @@ impl<L: LabelSet + 'static, M: Metric> Collect for Family<L, M> {
 
     fn encode_openmetrics(&self, out: &mut String) {
         if L::CARDINALITY.is_some() {
-            for series in self.closed() {
-                series
-                    .metric
-                    .__encode_openmetrics(self.desc.name, &series.labels, out);
+            for (metric, labels) in self.closed_series() {
+                metric.__encode_openmetrics(self.desc.name, labels, out);
             }
         } else {
             encode_series(&self.open, |metric, labels| {
@@ -261,10 +256,10 @@ impl<L: LabelSet + 'static, M: Metric> Collect for Family<L, M> {
         if L::CARDINALITY.is_none() {
             return collect_series(self.desc, &self.open);
         }
-        self.closed()
+        self.closed
             .iter()
             .enumerate()
-            .map(|(index, series)| {
+            .map(|(index, metric)| {
                 let pairs = self
                     .desc
                     .labels
@@ -272,7 +267,7 @@ impl<L: LabelSet + 'static, M: Metric> Collect for Family<L, M> {
                     .zip(closed_values::<L>(index))
                     .map(|(name, value)| label_pair(name, value))
                     .collect();
-                series.metric.__to_proto(pairs)
+                metric.__to_proto(pairs)
             })
             .collect()
     }

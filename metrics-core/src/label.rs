@@ -127,6 +127,16 @@ pub const fn __radix<V: LabelValue>() -> usize {
     }
 }
 
+/// How many series a family keyed by `L` creates up front: all of a closed set, none of an
+/// open one. `#[metric]` sizes the family's array with it.
+#[doc(hidden)]
+pub const fn __closed_len<L: LabelSet>() -> usize {
+    match L::CARDINALITY {
+        Some(cardinality) => cardinality,
+        None => 0,
+    }
+}
+
 /// `Some(a * b)` when both are closed: the cardinality of a combination of labels.
 #[doc(hidden)]
 pub const fn __product(a: Option<usize>, b: Option<usize>) -> Option<usize> {

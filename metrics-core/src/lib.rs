@@ -133,8 +133,8 @@ pub mod __private {
     pub use crate::build_info::BuildInfo;
     pub use crate::desc::Descriptor;
     pub use crate::label::{
-        __cardinality as cardinality, __closed_value as closed_value, __product as product,
-        __radix as radix,
+        __cardinality as cardinality, __closed_len as closed_len, __closed_value as closed_value,
+        __product as product, __radix as radix,
     };
     pub use crate::labels_check::family_labels;
     pub use crate::registry::{Entry, METRICS};

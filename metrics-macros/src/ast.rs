@@ -100,8 +100,8 @@ pub struct MetricTypeInfo {
     pub kind: Kind,
     pub is_vec: bool,
     pub explicit_label_count: Option<(usize, Span)>,
-    /// `Some(L)` for `Family<L, M>`: the label set type.
-    pub family_labels: Option<Type>,
+    /// `Some((L, M))` for `Family<L, M>`: the label set type and the metric type.
+    pub family: Option<(Type, Type)>,
 }
 
 pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, CounterVec, \
@@ -120,8 +120,8 @@ fn base_kind(name: &str) -> Option<Kind> {
     })
 }
 
-/// `Family<L, M>`: the label set type and the kind of `M`.
-fn family(arguments: &PathArguments, span: Span) -> syn::Result<(Type, Kind)> {
+/// `Family<L, M>`: the label set type, the metric type and its kind.
+fn family(arguments: &PathArguments, span: Span) -> syn::Result<(Type, Type, Kind)> {
     let wrong = || {
         syn::Error::new(
             span,
@@ -152,7 +152,7 @@ fn family(arguments: &PathArguments, span: Span) -> syn::Result<(Type, Kind)> {
             "the metric of a `Family` is one of Counter, IntCounter, Gauge, IntGauge, Histogram",
         ));
     };
-    Ok((labels.clone(), kind))
+    Ok((labels.clone(), metric.clone(), kind))
 }
 
 /// Recognises the metric type by the last segment of its path, which is how users write it
@@ -173,12 +173,12 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
     let segment = path.path.segments.last().ok_or_else(not_a_metric)?;
     let name = segment.ident.to_string();
     if name == "Family" {
-        let (labels, kind) = family(&segment.arguments, segment.span())?;
+        let (labels, metric, kind) = family(&segment.arguments, segment.span())?;
         return Ok(MetricTypeInfo {
             kind,
             is_vec: false,
             explicit_label_count: None,
-            family_labels: Some(labels),
+            family: Some((labels, metric)),
         });
     }
     let (base, is_vec) = match name.strip_suffix("Vec") {
@@ -194,7 +194,7 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
         kind,
         is_vec,
         explicit_label_count,
-        family_labels: None,
+        family: None,
     })
 }
 

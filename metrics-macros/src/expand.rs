@@ -27,9 +27,9 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
     let name = &checked.name;
     let help = &checked.help;
     let labels = &checked.labels;
-    let labels = match &checked.family_labels {
+    let labels = match &checked.family {
         // Evaluated while compiling: the names come from the label type or from `labels`.
-        Some(label_type) => {
+        Some((label_type, _)) => {
             let reserved = if checked.kind.is_histogram() {
                 "le"
             } else {
@@ -58,6 +58,20 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         .filter(|attr| attr.path().is_ident("cfg"))
         .collect();
     let link_checks = link_checks(ident, name, &cfgs);
+    let new = match &checked.family {
+        // A closed label set's series are a `static` array built at compile time, so that a
+        // lookup is an index; an open one's array is empty.
+        Some((label_type, metric_type)) => quote! {
+            <#ty>::__new(
+                &__METRIC_DESCRIPTOR,
+                [
+                    const { <#metric_type>::__new(&__METRIC_DESCRIPTOR) };
+                    ::metrics_core::__private::closed_len::<#label_type>()
+                ],
+            )
+        },
+        None => quote!(<#ty>::__new(&__METRIC_DESCRIPTOR)),
+    };
 
     quote! {
         #(#attrs)*
@@ -72,7 +86,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
                     file: ::core::file!(),
                     line: #line,
                 };
-            <#ty>::__new(&__METRIC_DESCRIPTOR)
+            #new
         };
 
         #(#cfgs)*
@@ -184,9 +198,21 @@ fn link_checks(ident: &Ident, name: &str, cfgs: &[&Attribute]) -> TokenStream {
 }
 
 /// `IntCounterVec` becomes `IntCounterVec<N>`, N being the number of labels, so that
-/// `with_label_values` takes exactly N values.
+/// `with_label_values` takes exactly N values; `Family<L, M>` becomes `Family<L, M, C>`, C being
+/// the number of label sets of a closed `L` (0 for an open one), held inline.
 fn full_type(ty: &Type, checked: &Checked) -> Type {
     let mut ty = ty.clone();
+    if let Some((label_type, _)) = &checked.family {
+        if let Type::Path(path) = &mut ty {
+            if let Some(last) = path.path.segments.last_mut() {
+                if let PathArguments::AngleBracketed(args) = &mut last.arguments {
+                    args.args.push(parse_quote!({
+                        ::metrics_core::__private::closed_len::<#label_type>()
+                    }));
+                }
+            }
+        }
+    }
     if checked.is_vec {
         if let Type::Path(path) = &mut ty {
             if let Some(last) = path.path.segments.last_mut() {

@@ -14,9 +14,9 @@ pub struct Checked {
     pub kind: Kind,
     pub is_vec: bool,
     pub labels: Vec<String>,
-    /// `Some(L)` for `Family<L, M>`: `labels` are then the names given in the attribute, if
-    /// any, and the label type supplies or checks them while compiling.
-    pub family_labels: Option<syn::Type>,
+    /// `Some((L, M))` for `Family<L, M>`: `labels` are then the names given in the attribute,
+    /// if any, and the label type supplies or checks them while compiling.
+    pub family: Option<(syn::Type, syn::Type)>,
     /// `None`: the histogram gets the default buckets (or the type is not a histogram).
     pub buckets: Option<Vec<f64>>,
 }
@@ -126,7 +126,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         is_vec: type_info.is_vec,
         labels,
         buckets,
-        family_labels: type_info.family_labels,
+        family: type_info.family,
     })
 }
 
@@ -169,7 +169,7 @@ fn check_labels(
     ty: &syn::Type,
 ) -> Vec<String> {
     let is_vec = type_info.is_vec;
-    let is_family = type_info.family_labels.is_some();
+    let is_family = type_info.family.is_some();
     let type_name = quote::ToTokens::to_token_stream(ty)
         .to_string()
         .replace(' ', "");
