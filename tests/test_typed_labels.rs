@@ -253,3 +253,58 @@ fn label_values_and_sets_describe_themselves() {
         Some(&["method", "route", "status"][..])
     );
 }
+
+/// Requests by peer, created concurrently.
+#[metric(labels = ["peer"])]
+static TYPED_CONCURRENT_TOTAL: Family<u32, IntCounter>;
+
+#[test]
+fn concurrent_creation_lookups_and_scrapes_lose_nothing() {
+    const THREADS: u32 = 4;
+    const PEERS: u32 = 2_000;
+    const ROUNDS: u32 = 5;
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let scrapes = std::thread::scope(|scope| {
+        let scraper = scope.spawn(|| {
+            let mut scrapes = 0;
+            let mut previous_series = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let text = registry().render_only(&["typed_concurrent_total"]);
+                let series = text.lines().filter(|line| !line.starts_with('#')).count();
+                // The table grows while it is read: a scrape never loses a series it saw.
+                assert!(series >= previous_series, "{series} < {previous_series}");
+                previous_series = series;
+                scrapes += 1;
+            }
+            scrapes
+        });
+        let writers: Vec<_> = (0..THREADS)
+            .map(|thread| {
+                scope.spawn(move || {
+                    for round in 0..ROUNDS {
+                        // Every thread walks every peer, from a different starting point, so
+                        // that creations race.
+                        for i in 0..PEERS {
+                            let peer = (i + thread * 500 + round * 7) % PEERS;
+                            TYPED_CONCURRENT_TOTAL.get(peer).inc();
+                        }
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        scraper.join().unwrap()
+    });
+    assert!(scrapes > 0);
+    assert_eq!(TYPED_CONCURRENT_TOTAL.len(), PEERS as usize);
+    for peer in 0..PEERS {
+        assert_eq!(
+            TYPED_CONCURRENT_TOTAL.get(peer).get(),
+            u64::from(THREADS * ROUNDS),
+            "peer {peer}"
+        );
+    }
+}

@@ -45,6 +45,45 @@
 //! Doctests are wrapped in `fn main` unless they write one, so a doctest that declares a metric
 //! writes its own `fn main() { ... }` (it can be hidden with `# `).
 //!
+//! # Typed labels
+//!
+//! Label values can be Rust types instead of strings: a fieldless enum with
+//! `#[derive(LabelValue)]` is a closed set (a typo is a compile error), a struct with
+//! `#[derive(LabelSet)]` names its labels after its fields, and [`Family<L, M>`](Family) is the
+//! labelled metric keyed by them. When every label is closed, every series exists from the
+//! first scrape and a lookup is an array index, as cheap as the increment itself:
+//!
+//! ```
+//! use metrics_core::{metric, Family, IntCounter, LabelSet, LabelValue};
+//!
+//! #[derive(Clone, Copy, LabelValue)]
+//! pub enum CallStatus {
+//!     Completed,
+//!     Failed,
+//!     NoAnswer,
+//! }
+//!
+//! #[derive(LabelSet)]
+//! pub struct CallLabels {
+//!     status: CallStatus,
+//!     /// Integers, `&str` and `String` are open sets: any value, hashed on lookup.
+//!     trunk: u16,
+//! }
+//!
+//! /// Total voice calls, by final status.
+//! #[metric(labels = ["status"])]
+//! pub static TYPED_VOICE_CALLS_TOTAL: Family<CallStatus, IntCounter>;
+//!
+//! /// Voice calls, by final status and trunk.
+//! #[metric]
+//! pub static TYPED_TRUNK_CALLS_TOTAL: Family<CallLabels, IntCounter>;
+//!
+//! # fn main() {
+//! TYPED_VOICE_CALLS_TOTAL.get(CallStatus::Completed).inc();
+//! TYPED_TRUNK_CALLS_TOTAL.get(CallLabels { status: CallStatus::Failed, trunk: 7 }).inc();
+//! # }
+//! ```
+//!
 //! # Checked when the program is built
 //!
 //! - The name, labels, buckets and doc comment are checked by the attribute, with promtool's
