@@ -45,6 +45,17 @@ pub enum Error {
         /// The definition the registry ignored, as `module (file:line)`.
         ignored: String,
     },
+    /// Two `#[metric]` definitions with different names put the same name on the wire, such as
+    /// a counter `jobs_total` and a gauge `jobs` (both are the OpenMetrics family `jobs`).
+    /// Within one crate, and across crates on ELF targets, the build fails first.
+    ExposedNameClash {
+        /// The name both expose.
+        name: String,
+        /// The first metric, and where it is defined.
+        first: (&'static str, String),
+        /// The second metric, and where it is defined.
+        second: (&'static str, String),
+    },
     /// A collector given to [`Registry::register`](crate::Registry::register) exposes a name
     /// that a metric already in the registry exposes too.
     NameClash {
@@ -86,6 +97,16 @@ impl fmt::Display for Error {
                 f,
                 "metric `{metric}` is defined twice: at {kept} and at {ignored}; \
                  rename one of them (`#[metric(name = \"...\")]`) or remove it"
+            ),
+            Error::ExposedNameClash {
+                name,
+                first,
+                second,
+            } => write!(
+                f,
+                "metrics `{}` (at {}) and `{}` (at {}) both expose the name `{name}`; \
+                 rename one of them",
+                first.0, first.1, second.0, second.1
             ),
             Error::NameClash { name, with } => write!(
                 f,

@@ -1,5 +1,6 @@
 //! The one registry of the program, filled at link time.
 
+use std::collections::hash_map::Entry as NameEntry;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
@@ -88,10 +89,22 @@ impl Registry {
                 _ => families.push(family),
             }
         }
-        let mut own_names = HashMap::new();
+        let mut own_names: HashMap<String, &'static dyn Collect> = HashMap::new();
         for family in &families {
             for name in exposed_names(family.desc().name, family.metric_type()) {
-                own_names.entry(name).or_insert(*family);
+                match own_names.entry(name) {
+                    NameEntry::Vacant(vacant) => {
+                        vacant.insert(*family);
+                    }
+                    NameEntry::Occupied(occupied) => {
+                        let (first, second) = (occupied.get().desc(), family.desc());
+                        duplicates.push(Error::ExposedNameClash {
+                            name: occupied.key().clone(),
+                            first: (first.name, first.location()),
+                            second: (second.name, second.location()),
+                        });
+                    }
+                }
             }
         }
         // Series of `static`s started with the process: fix that time before any scrape.
@@ -130,9 +143,10 @@ impl Registry {
         }
     }
 
-    /// Every duplicate definition found, as [`Error::DuplicateMetric`]. The registry exposes
-    /// the first definition of each name (ordered by module, file and line) and ignores the
-    /// others.
+    /// Every duplicate definition found, as [`Error::DuplicateMetric`] (the registry exposes
+    /// the first definition of each name, ordered by module, file and line, and ignores the
+    /// others), then every [`Error::ExposedNameClash`] between metrics of different names
+    /// (both are exposed).
     pub fn duplicates(&self) -> &[Error] {
         &self.duplicates
     }
@@ -408,6 +422,22 @@ mod tests {
              billing::jobs (src/lib.rs:12); rename one of them (`#[metric(name = \"...\")]`) \
              or remove it"
         );
+    }
+
+    static JOBS_GAUGE_DESC: Descriptor = descriptor("jobs", "queue", 9);
+    static JOBS_GAUGE: IntGauge = IntGauge::__new(&JOBS_GAUGE_DESC);
+
+    /// A counter `jobs_total` is the OpenMetrics family `jobs`: a gauge `jobs` clashes with it.
+    #[test]
+    fn a_counter_and_a_gauge_of_one_family_are_reported() {
+        let registry = Registry::from_entries(&[Entry(&ALERTS), Entry(&JOBS_GAUGE)]);
+        assert_eq!(registry.families().len(), 2);
+        assert_eq!(
+            registry.check().unwrap_err().to_string(),
+            "metrics `jobs` (at queue (src/lib.rs:9)) and `jobs_total` (at alerts \
+             (src/lib.rs:7)) both expose the name `jobs`; rename one of them"
+        );
+        assert_eq!(registry.duplicates().len(), 1);
     }
 
     #[test]

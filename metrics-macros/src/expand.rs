@@ -57,7 +57,13 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         .iter()
         .filter(|attr| attr.path().is_ident("cfg"))
         .collect();
-    let link_checks = link_checks(ident, name, &cfgs);
+    // A counter `x_total` is the OpenMetrics family `x`: it takes that name too, so that a
+    // gauge or histogram `x` fails the build the same way a duplicate does.
+    let family = match name.strip_suffix("_total") {
+        Some(family) if checked.kind.is_counter() => family,
+        _ => name.as_str(),
+    };
+    let link_checks = link_checks(ident, name, family, &cfgs);
     let new = match &checked.family {
         // A closed label set's series are a `static` array built at compile time, so that a
         // lookup is an index; an open one's array is empty.
@@ -136,13 +142,15 @@ fn elf_targets() -> TokenStream {
 
 /// The items that make mistakes fail the build instead of reaching the registry:
 ///
-/// - Same name twice in one crate: two `#[macro_export]` macros `metric_named_NAME` land in the
-///   crate root, and rustc refuses the second one during `cargo check`
-///   ("the name `metric_named_NAME` is defined multiple times").
-/// - Same name in two crates of one program: a `#[used]` static exported under the symbol
-///   "metric `NAME` is defined twice, ..." makes the linker fail (debug, release, fat LTO).
-///   Thin LTO internalizes that symbol, so on ELF targets a second symbol defined in
-///   `global_asm!`, which LTO leaves alone, collides as well.
+/// - Same family twice in one crate: two `#[macro_export]` macros `metric_named_FAMILY` land
+///   in the crate root, and rustc refuses the second one during `cargo check`
+///   ("the name `metric_named_FAMILY` is defined multiple times"). FAMILY is the name, without
+///   `_total` for a counter: a counter `x_total` and a gauge `x` are one OpenMetrics family.
+/// - Same name (or family) in two crates of one program: a `#[used]` static exported under the
+///   symbol "metric `NAME` is defined twice, ..." makes the linker fail (debug, release, fat
+///   LTO). Thin LTO internalizes that symbol, so on ELF targets a second symbol defined in
+///   `global_asm!`, which LTO leaves alone, collides as well. A counter defines both symbols
+///   for its name and for its family.
 /// - Inside a fn body, closure or const block: `global_asm!`, under the name
 ///   `metric_must_be_declared_at_module_level_not_inside_a_fn_or_block`, is refused in
 ///   statement position. Where `global_asm!` is not stable, `self::IDENT` does not resolve from
@@ -150,18 +158,36 @@ fn elf_targets() -> TokenStream {
 ///
 /// The link symbols are left out of `cfg(test)` builds: a crate's unit tests link the crate a
 /// second time when a dev-dependency depends on it, and that is not a conflict.
-fn link_checks(ident: &Ident, name: &str, cfgs: &[&Attribute]) -> TokenStream {
+fn link_checks(ident: &Ident, name: &str, family: &str, cfgs: &[&Attribute]) -> TokenStream {
     let asm_arches = asm_arches();
     let elf_targets = elf_targets();
-    let export_symbol = format!("metric `{name}` is defined twice, rename one of them");
-    let asm_symbol = format!("metric `{name}` is defined twice in the linked crates");
-    let asm_lines = [
-        ".pushsection .metrics_core_names,\"a\"".to_owned(),
-        format!(".globl \"{asm_symbol}\""),
-        format!("\"{asm_symbol}\":"),
-        ".popsection".to_owned(),
-    ];
-    let same_crate_macro = format_ident!("metric_named_{}", name, span = ident.span());
+    let mut names = vec![name];
+    if family != name {
+        names.push(family);
+    }
+    let exported_statics: Vec<TokenStream> = names
+        .iter()
+        .map(|name| {
+            let symbol = format!("metric `{name}` is defined twice, rename one of them");
+            quote! {
+                #(#cfgs)*
+                #[cfg(not(test))]
+                const _: () = {
+                    #[used]
+                    #[unsafe(export_name = #symbol)]
+                    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+                };
+            }
+        })
+        .collect();
+    let mut asm_lines = vec![".pushsection .metrics_core_names,\"a\"".to_owned()];
+    for name in &names {
+        let asm_symbol = format!("metric `{name}` is defined twice in the linked crates");
+        asm_lines.push(format!(".globl \"{asm_symbol}\""));
+        asm_lines.push(format!("\"{asm_symbol}\":"));
+    }
+    asm_lines.push(".popsection".to_owned());
+    let same_crate_macro = format_ident!("metric_named_{}", family, span = ident.span());
     let module_level_only = quote_spanned! {ident.span()=>
         ::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block
     };
@@ -173,13 +199,7 @@ fn link_checks(ident: &Ident, name: &str, cfgs: &[&Attribute]) -> TokenStream {
             () => {};
         }
 
-        #(#cfgs)*
-        #[cfg(not(test))]
-        const _: () = {
-            #[used]
-            #[unsafe(export_name = #export_symbol)]
-            static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-        };
+        #(#exported_statics)*
 
         #(#cfgs)*
         #[cfg(all(#asm_arches, #elf_targets, not(test)))]

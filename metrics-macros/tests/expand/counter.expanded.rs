@@ -25,7 +25,7 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_calls_rejected_total {
+macro_rules! metric_named_voice_calls_rejected {
     () => {};
 }
 #[cfg(not(test))]
@@ -33,6 +33,14 @@ const _: () = {
     #[used]
     #[unsafe(
         export_name = "metric `voice_calls_rejected_total` is defined twice, rename one of them"
+    )]
+    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+};
+#[cfg(not(test))]
+const _: () = {
+    #[used]
+    #[unsafe(
+        export_name = "metric `voice_calls_rejected` is defined twice, rename one of them"
     )]
     static __METRIC_NAME_IS_UNIQUE: u8 = 0;
 };
@@ -63,6 +71,8 @@ const _: () = {
     ".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `voice_calls_rejected_total` is defined twice in the linked crates\"",
     "\"metric `voice_calls_rejected_total` is defined twice in the linked crates\":",
+    ".globl \"metric `voice_calls_rejected` is defined twice in the linked crates\"",
+    "\"metric `voice_calls_rejected` is defined twice in the linked crates\":",
     ".popsection"
 );
 #[cfg(

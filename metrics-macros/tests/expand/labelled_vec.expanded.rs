@@ -30,7 +30,7 @@ const _: () = {
 #[cfg(feature = "voice")]
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_calls_total {
+macro_rules! metric_named_voice_calls {
     () => {};
 }
 #[cfg(feature = "voice")]
@@ -40,6 +40,13 @@ const _: () = {
     #[unsafe(
         export_name = "metric `voice_calls_total` is defined twice, rename one of them"
     )]
+    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+};
+#[cfg(feature = "voice")]
+#[cfg(not(test))]
+const _: () = {
+    #[used]
+    #[unsafe(export_name = "metric `voice_calls` is defined twice, rename one of them")]
     static __METRIC_NAME_IS_UNIQUE: u8 = 0;
 };
 #[cfg(feature = "voice")]
@@ -70,7 +77,8 @@ const _: () = {
     ".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `voice_calls_total` is defined twice in the linked crates\"",
     "\"metric `voice_calls_total` is defined twice in the linked crates\":",
-    ".popsection"
+    ".globl \"metric `voice_calls` is defined twice in the linked crates\"",
+    "\"metric `voice_calls` is defined twice in the linked crates\":", ".popsection"
 );
 #[cfg(feature = "voice")]
 #[cfg(

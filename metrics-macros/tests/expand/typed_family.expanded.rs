@@ -38,7 +38,7 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_calls_total {
+macro_rules! metric_named_voice_calls {
     () => {};
 }
 #[cfg(not(test))]
@@ -47,6 +47,12 @@ const _: () = {
     #[unsafe(
         export_name = "metric `voice_calls_total` is defined twice, rename one of them"
     )]
+    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+};
+#[cfg(not(test))]
+const _: () = {
+    #[used]
+    #[unsafe(export_name = "metric `voice_calls` is defined twice, rename one of them")]
     static __METRIC_NAME_IS_UNIQUE: u8 = 0;
 };
 #[cfg(
@@ -76,7 +82,8 @@ const _: () = {
     ".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `voice_calls_total` is defined twice in the linked crates\"",
     "\"metric `voice_calls_total` is defined twice in the linked crates\":",
-    ".popsection"
+    ".globl \"metric `voice_calls` is defined twice in the linked crates\"",
+    "\"metric `voice_calls` is defined twice in the linked crates\":", ".popsection"
 );
 #[cfg(
     all(
