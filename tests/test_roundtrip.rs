@@ -100,8 +100,24 @@ fn value() -> impl Strategy<Value = f64> {
 
 fn label() -> impl Strategy<Value = String> {
     let tricky = prop::sample::select(vec![
-        '"', '\\', '\n', '\r', '\t', '\0', '{', '}', '=', ',', ' ', '#', '\u{7f}', '\u{2028}',
-        '\u{feff}', '\u{fffd}', '\u{10ffff}', 'é',
+        '"',
+        '\\',
+        '\n',
+        '\r',
+        '\t',
+        '\0',
+        '{',
+        '}',
+        '=',
+        ',',
+        ' ',
+        '#',
+        '\u{7f}',
+        '\u{2028}',
+        '\u{feff}',
+        '\u{fffd}',
+        '\u{10ffff}',
+        'é',
     ]);
     prop_oneof![
         // Few distinct short values, so that series are hit more than once.
@@ -241,7 +257,10 @@ impl Model {
                          a histogram cannot observe NaN"
                     );
                     histogram.observe(*v);
-                    *self.rejected.entry(("rt_delay_seconds", "nan")).or_default() += 1;
+                    *self
+                        .rejected
+                        .entry(("rt_delay_seconds", "nan"))
+                        .or_default() += 1;
                 } else {
                     histogram.observe(*v);
                     let bucket = BOUNDS
@@ -282,7 +301,11 @@ impl Model {
             out.insert((name.to_owned(), labels(pairs)), value);
         };
         for ((a, b), v) in &self.work {
-            put("rt_work_seconds_total", &[("a", a), ("b", b)], Expected::Float(*v));
+            put(
+                "rt_work_seconds_total",
+                &[("a", a), ("b", b)],
+                Expected::Float(*v),
+            );
         }
         for (a, v) in &self.events {
             put("rt_events_total", &[("a", a)], Expected::Unsigned(*v));
@@ -356,7 +379,10 @@ fn check_exposition(parsed: &Exposition, dialect: Dialect, model: &Model) {
     assert!(want.is_empty(), "missing samples: {want:?}");
     if dialect == Dialect::OpenMetrics {
         let series = model.work.len() + model.events.len() + model.delay.len();
-        assert_eq!(created, series, "one _created per counter and histogram series");
+        assert_eq!(
+            created, series,
+            "one _created per counter and histogram series"
+        );
     }
 }
 

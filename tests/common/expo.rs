@@ -185,7 +185,9 @@ fn parse_sample(line: &str, dialect: Dialect) -> Result<Sample, String> {
         rest = parse_labels(list, &mut labels, dialect)?;
     }
     let rest = match dialect {
-        Dialect::OpenMetrics => rest.strip_prefix(' ').ok_or("no single space before value")?,
+        Dialect::OpenMetrics => rest
+            .strip_prefix(' ')
+            .ok_or("no single space before value")?,
         Dialect::Text => {
             let trimmed = rest.trim_start_matches([' ', '\t']);
             if trimmed.len() == rest.len() {
@@ -277,11 +279,15 @@ pub fn parse_value(text: &str) -> Result<f64, String> {
         let e = e.strip_prefix(['+', '-']).unwrap_or(e);
         !e.is_empty() && is_digits(e)
     });
-    if whole.len() + fraction.len() == 0 || !is_digits(whole) || !is_digits(fraction) || !exponent_ok
+    if whole.len() + fraction.len() == 0
+        || !is_digits(whole)
+        || !is_digits(fraction)
+        || !exponent_ok
     {
         return Err(format!("invalid value {text:?}"));
     }
-    text.parse().map_err(|e| format!("invalid value {text:?}: {e}"))
+    text.parse()
+        .map_err(|e| format!("invalid value {text:?}: {e}"))
 }
 
 /// One series of `promtool tsdb dump`: `{__name__="x", a="v"} value timestamp`, label values
