@@ -378,8 +378,8 @@ fn serve_requests(
             let message = "request bodies with transfer-encoding are not supported\n";
             return reply_and_close(conn, 501, message, options);
         }
-        if let Some(length) = request.header("content-length") {
-            match length.parse::<u64>() {
+        if let Some(length) = request.content_length() {
+            match length {
                 Ok(length) if length <= MAX_BODY => {
                     if !skip_body(conn, &mut buffer, length as usize, deadline) {
                         return reply_and_close(conn, 400, "incomplete request body\n", options);
@@ -389,7 +389,9 @@ fn serve_requests(
                     let message = format!("request body too large (limit {MAX_BODY} bytes)\n");
                     return reply_and_close(conn, 413, &message, options);
                 }
-                Err(_) => return reply_and_close(conn, 400, "invalid content-length\n", options),
+                Err(()) => {
+                    return reply_and_close(conn, 400, "invalid content-length\n", options);
+                }
             }
         }
         let keep_alive = request.keep_alive() && served < options.max_requests_per_connection;
@@ -528,6 +530,22 @@ impl<'a> Head<'a> {
             .map(|(_, value)| *value)
     }
 
+    /// The `Content-Length`: digits only, and every copy of the header the same (a request
+    /// that could be framed two ways is refused, against request smuggling).
+    fn content_length(&self) -> Option<Result<u64, ()>> {
+        let mut lengths = self
+            .headers
+            .iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case("content-length"))
+            .map(|(_, value)| *value);
+        let first = lengths.next()?;
+        let valid = !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit());
+        if !valid || lengths.any(|other| other != first) {
+            return Some(Err(()));
+        }
+        Some(first.parse().map_err(|_| ()))
+    }
+
     /// HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes unless told not to.
     fn keep_alive(&self) -> bool {
         let connection = self.header("connection").unwrap_or("");
@@ -639,7 +657,10 @@ fn write_response(
 ) -> io::Result<()> {
     let deadline = Instant::now() + options.write_timeout;
     let mut out = response_head(response, head, keep_alive);
-    out.extend_from_slice(&response.body);
+    // A response to HEAD never has a body, whatever the status (an error message included).
+    if !head {
+        out.extend_from_slice(&response.body);
+    }
     let mut written = 0;
     while written < out.len() {
         let Some(left) = deadline.checked_duration_since(Instant::now()) else {
@@ -705,6 +726,28 @@ mod tests {
             .ok()
             .unwrap();
         assert!(old.keep_alive());
+        let length = |text| parse_head(text).ok().unwrap().content_length();
+        assert_eq!(length("GET / HTTP/1.1\r\n\r\n"), None);
+        assert_eq!(
+            length("GET / HTTP/1.1\r\ncontent-length: 12\r\n\r\n"),
+            Some(Ok(12))
+        );
+        assert_eq!(
+            length("GET / HTTP/1.1\r\nContent-Length: +5\r\n\r\n"),
+            Some(Err(()))
+        );
+        assert_eq!(
+            length("GET / HTTP/1.1\r\nContent-Length:\r\n\r\n"),
+            Some(Err(()))
+        );
+        assert_eq!(
+            length("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
+            Some(Err(()))
+        );
+        assert_eq!(
+            length("GET / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n"),
+            Some(Err(()))
+        );
         let close = parse_head("GET / HTTP/1.1\r\nConnection: te, close\r\n\r\n")
             .ok()
             .unwrap();
