@@ -89,6 +89,7 @@ mod procfs;
 pub mod push;
 mod registry;
 mod rejected;
+mod sync;
 mod text;
 mod vec;
 
