@@ -343,7 +343,7 @@ fn random_and_mutated_requests_get_valid_answers() {
             // Anything sent gets at least one answer; nothing sent, none.
             prop_assert_eq!(count == 0, input.is_empty(), "answer {:?}", raw);
             answered.fetch_add(1, Ordering::Relaxed);
-            if answered.load(Ordering::Relaxed) % 100 == 0 {
+            if answered.load(Ordering::Relaxed).is_multiple_of(100) {
                 // Still serving.
                 let ok = exchange(
                     &addr,

@@ -80,14 +80,20 @@ fn fifty_clients_scrape_ten_thousand_series() {
     let rss_before = kib("VmRSS:");
     for route in 0..500 {
         let route = format!("/api/v1/resource/{route}");
-        for code in ["200", "201", "204", "301", "400", "401", "403", "404", "500", "503"]
-            .iter()
-            .cycle()
-            .take(16)
+        for code in [
+            "200", "201", "204", "301", "400", "401", "403", "404", "500", "503",
+        ]
+        .iter()
+        .cycle()
+        .take(16)
         {
-            LOAD_REQUESTS_TOTAL.with_label_values(&[route.as_str(), code]).inc();
+            LOAD_REQUESTS_TOTAL
+                .with_label_values(&[route.as_str(), code])
+                .inc();
         }
-        LOAD_LATENCY_SECONDS.with_label_values(&[&route]).observe(0.05);
+        LOAD_LATENCY_SECONDS
+            .with_label_values(&[&route])
+            .observe(0.05);
     }
     for shard in 0..1_500 {
         LOAD_QUEUE_DEPTH
@@ -99,7 +105,9 @@ fn fifty_clients_scrape_ten_thousand_series() {
     assert_eq!(LOAD_REQUESTS_TOTAL.len(), 5_000);
     let extra: Vec<String> = (0..3_000).map(|i| format!("/extra/{i}")).collect();
     for route in &extra {
-        LOAD_REQUESTS_TOTAL.with_label_values(&[route.as_str(), "200"]).inc();
+        LOAD_REQUESTS_TOTAL
+            .with_label_values(&[route.as_str(), "200"])
+            .inc();
     }
     let series = series + extra.len();
     assert_eq!(series, 10_000);
@@ -141,13 +149,7 @@ fn fifty_clients_scrape_ten_thousand_series() {
     let mut reader = BufReader::new(TcpStream::connect(&addr).unwrap());
     let body = String::from_utf8(scrape(&mut reader)).unwrap();
     let parsed = expo::parse(&body, Dialect::Text).unwrap();
-    let count = |prefix: &str| {
-        parsed
-            .samples
-            .iter()
-            .filter(|s| s.name == prefix)
-            .count()
-    };
+    let count = |prefix: &str| parsed.samples.iter().filter(|s| s.name == prefix).count();
     assert_eq!(count("load_requests_total"), 8_000);
     assert_eq!(count("load_queue_depth"), 1_500);
     assert_eq!(count("load_latency_seconds_count"), 500);

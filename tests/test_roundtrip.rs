@@ -555,7 +555,7 @@ proptest! {
         );
 
         let limit = if long() { 256 } else { 32 };
-        if case % 8 == 0
+        if case.is_multiple_of(8)
             && PROMTOOL_CASES.load(Ordering::Relaxed) < limit
             && common::tool_available("promtool", "prometheus")
         {

@@ -4,9 +4,9 @@ use prometheus::proto;
 
 use crate::atomic::AtomicF64;
 use crate::created::Created;
-use crate::sync::{AtomicU64, Ordering, const_fn};
 use crate::metric::{impl_collect_for_metric, sealed};
 use crate::openmetrics::{counter_sample_name, write_created};
+use crate::sync::{AtomicU64, Ordering, const_fn};
 use crate::text::{write_f64, write_sample_prefix, write_u64};
 use crate::{Descriptor, Error, Metric, MetricType, rejected};
 
