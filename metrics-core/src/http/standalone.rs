@@ -47,6 +47,9 @@ pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Requests served on one keep-alive connection by default before it is closed.
 pub const DEFAULT_MAX_REQUESTS_PER_CONNECTION: usize = 100;
 
+/// How long a connection thread reads what a client still sends after the last answer.
+const LINGER: Duration = Duration::from_millis(100);
+
 /// The largest request body read (and ignored); a scrape has none.
 const MAX_BODY: u64 = 16 * 1024;
 
@@ -271,15 +274,16 @@ fn refuse(mut stream: TcpStream, limit: usize) {
     let mut head = response_head(&response, false, false);
     head.extend_from_slice(&response.body);
     let _ = stream.write_all(&head);
-    close_gracefully(&stream);
+    // On the accept thread: linger briefly, so that a client holding on cannot slow accepting.
+    close_gracefully(&stream, Duration::from_millis(20));
 }
 
 /// Half-closes and reads what the client still sends for a moment (at most 64 KiB within
-/// 100 ms), so that unread request bytes do not turn the close into a reset that could destroy
-/// the response in flight.
-fn close_gracefully(stream: &TcpStream) {
+/// `linger`), so that unread request bytes do not turn the close into a reset that could
+/// destroy the response in flight.
+fn close_gracefully(stream: &TcpStream, linger: Duration) {
     let _ = stream.shutdown(Shutdown::Write);
-    let deadline = Instant::now() + Duration::from_millis(100);
+    let deadline = Instant::now() + linger;
     let mut sink = [0; 1024];
     let mut budget = 64 * 1024;
     while budget > 0 {
@@ -316,13 +320,13 @@ fn serve_connection(stream: TcpStream, endpoint: &MetricsEndpoint, options: &Ser
             let _ = serve_requests(&mut tls, endpoint, options);
             tls.conn.send_close_notify();
             let _ = tls.conn.complete_io(&mut tls.sock);
-            close_gracefully(&tls.sock);
+            close_gracefully(&tls.sock, LINGER);
         }
         return;
     }
     let mut stream = stream;
     let _ = serve_requests(&mut stream, endpoint, options);
-    close_gracefully(&stream);
+    close_gracefully(&stream, LINGER);
 }
 
 /// Why no request head could be read.
