@@ -101,7 +101,7 @@ pub use crate::desc::Descriptor;
 pub use crate::error::Error;
 pub use crate::gauge::{Gauge, IntGauge};
 pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
-pub use crate::http::standalone::{Server, serve, serve_endpoint};
+pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, serve_with};
 pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
