@@ -4,8 +4,12 @@
 //!
 //! ```sh
 //! RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
-//!     cargo test -p metrics-core --test loom --release
+//!     cargo test -p metrics-core --test loom
 //! ```
+//!
+//! (Its own target directory: `--cfg loom` rebuilds every dependency. On a 2-core machine the
+//! first build takes about 50 s and the run 3 s; `--release` builds in about 2.5 min and runs in
+//! 0.1 s.)
 
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic::{AtomicI64, AtomicU64, Ordering};

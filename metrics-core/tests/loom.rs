@@ -3,8 +3,12 @@
 //!
 //! ```sh
 //! RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
-//!     cargo test -p metrics-core --test loom --release
+//!     cargo test -p metrics-core --test loom
 //! ```
+//!
+//! (Its own target directory: `--cfg loom` rebuilds every dependency. On a 2-core machine the
+//! first build takes about 50 s and the run 3 s; `--release` builds in about 2.5 min and runs in
+//! 0.1 s.)
 //!
 //! Without `--cfg loom` this file is empty.
 #![cfg(loom)]

@@ -578,6 +578,14 @@ fn parse_head(head: &str) -> Result<Head<'_>, (u16, &'static str)> {
         return Err((400, "malformed request line\n"));
     };
     let is_token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    // The absolute form (`http://host/metrics`, as sent to proxies) names the same path.
+    let target = match target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))
+    {
+        Some(rest) => rest.find('/').map_or("/", |start| &rest[start..]),
+        None => target,
+    };
     if !is_token(method) || !target.starts_with('/') {
         return Err((400, "malformed request line\n"));
     }
@@ -701,6 +709,12 @@ mod tests {
         assert_eq!((head.method, head.target), ("GET", "/metrics?x=1"));
         assert_eq!(head.header("ACCEPT"), Some("text/plain"));
         assert_eq!(head.header("x"), Some(""));
+        let absolute = parse_head("GET http://h:9/metrics?a HTTP/1.1\r\n\r\n")
+            .ok()
+            .unwrap();
+        assert_eq!(absolute.target, "/metrics?a");
+        let bare = parse_head("GET https://h HTTP/1.1\r\n\r\n").ok().unwrap();
+        assert_eq!(bare.target, "/");
         assert!(head.keep_alive());
         let error = |text| parse_head(text).err().unwrap();
         assert_eq!(error("GET /\r\n\r\n"), (400, "malformed request line\n"));
