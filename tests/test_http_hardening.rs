@@ -462,6 +462,34 @@ fn https_with_a_self_signed_certificate() {
     ));
     assert_eq!(replies(&again, &[false])[0].status, 200);
 
+    // A client that never finishes the handshake is dropped after the header timeout.
+    let slow_tls = ServerOptions::new()
+        .header_timeout(Duration::from_millis(300))
+        .tls_pem(
+            certified.cert.pem().as_bytes(),
+            certified.signing_key.serialize_pem().as_bytes(),
+        )
+        .unwrap();
+    let slow_server = serve_with("127.0.0.1:0", MetricsEndpoint::new(), slow_tls).unwrap();
+    let mut idle = connect(&slow_server.local_addr().to_string());
+    let started = Instant::now();
+    let mut nothing = Vec::new();
+    let _ = idle.read_to_end(&mut nothing);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+    // Its thread ends right after the close.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while slow_server.open_connections() > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the connection thread did not end"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+
     let bad = ServerOptions::new().tls_pem(b"not a pem", b"nor this");
     assert_eq!(
         bad.err().unwrap().to_string(),
