@@ -105,11 +105,12 @@ fn expected_body() -> String {
 
 #[test]
 fn slow_clients_are_cut_off_and_others_are_served_meanwhile() {
-    let options = ServerOptions::new().header_timeout(Duration::from_millis(400));
+    let timeout = Duration::from_secs(1);
+    let options = ServerOptions::new().header_timeout(timeout);
     let server = serve_with("127.0.0.1:0", MetricsEndpoint::new(), options).unwrap();
     let addr = server.local_addr().to_string();
 
-    // Slowloris: a byte every 50 ms never finishes the head; the whole head has 400 ms.
+    // Slowloris: a byte every 50 ms never finishes the head; the whole head has 1 s.
     let mut slow = connect(&addr);
     let mut writer = slow.try_clone().unwrap();
     let started = Instant::now();
@@ -122,19 +123,19 @@ fn slow_clients_are_cut_off_and_others_are_served_meanwhile() {
         }
         false
     });
-    // Meanwhile another client is served at once.
-    let quick_started = Instant::now();
+    // Meanwhile another client is served, long before the slow one is cut off.
     assert_eq!(request(&addr, "GET", FILTER, &[]).status, 200);
-    assert!(quick_started.elapsed() < Duration::from_millis(300));
+    let quick_done = started.elapsed();
 
     let reply = replies(&read_all(&mut slow), &[false]).remove(0);
     let waited = started.elapsed();
     assert_eq!(reply.status, 408);
     assert_eq!(reply.text(), "request head not received in time\n");
     assert_eq!(reply.header("connection"), Some("close"));
+    assert!(waited >= timeout && waited < timeout * 3, "{waited:?}");
     assert!(
-        waited >= Duration::from_millis(400) && waited < Duration::from_secs(2),
-        "{waited:?}"
+        quick_done < timeout,
+        "the quick client waited {quick_done:?}"
     );
     // The server closed the connection: the dripping client finds out.
     assert!(
@@ -147,10 +148,7 @@ fn slow_clients_are_cut_off_and_others_are_served_meanwhile() {
     let started = Instant::now();
     assert!(read_all(&mut idle).is_empty());
     let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_millis(400) && waited < Duration::from_secs(3),
-        "{waited:?}"
-    );
+    assert!(waited >= timeout && waited < timeout * 3, "{waited:?}");
 }
 
 #[test]
