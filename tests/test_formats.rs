@@ -195,6 +195,7 @@ fn accept_header_picks_the_format() {
             query: Some("name[]=fmt_queue_usage_ratio"),
             accept,
             accept_encoding: None,
+            authorization: None,
         })
     };
     let cases = [

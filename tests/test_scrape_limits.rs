@@ -8,8 +8,17 @@ use std::time::{Duration, Instant};
 
 use common::request;
 use metrics_core::http::MetricsEndpoint;
+use metrics_core::{IntCounter, IntCounterVec, metric};
 use prometheus::core::{Collector, Desc};
 use prometheus::proto;
+
+/// Work the program does while a scrape is stuck.
+#[metric]
+static LIMITS_JOBS_TOTAL: IntCounter;
+
+/// Work the program does while a scrape is stuck, by a label seen for the first time.
+#[metric(labels = ["kind"])]
+static LIMITS_TASKS_TOTAL: IntCounterVec;
 
 /// A collector whose `collect` waits until the gate opens.
 struct Gate {
@@ -63,6 +72,25 @@ fn slow_scrapes_time_out_and_excess_scrapes_are_refused() {
         "scrape timed out after 300 ms: the registry took too long to render\n"
     );
     assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(5));
+
+    // The rendering is still stuck in the registry. The program's own work goes on, new
+    // series included, and the server answers other requests at once.
+    let started = Instant::now();
+    for i in 0..1000 {
+        LIMITS_JOBS_TOTAL.inc();
+        LIMITS_TASKS_TOTAL
+            .with_label_values(&[format!("kind-{i}")])
+            .inc();
+    }
+    assert_eq!(LIMITS_JOBS_TOTAL.get(), 1000);
+    assert_eq!(LIMITS_TASKS_TOTAL.len(), 1000);
+    let missing = request(&addr, "GET", "/elsewhere", &[]);
+    assert_eq!(missing.status, 404);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 
     // The timed-out rendering still holds the only slot.
     let refused = request(&addr, "GET", "/metrics", &[]);

@@ -1,13 +1,12 @@
 //! Counters: values that only go up.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use prometheus::proto;
 
 use crate::atomic::AtomicF64;
 use crate::created::Created;
 use crate::metric::{impl_collect_for_metric, sealed};
 use crate::openmetrics::{counter_sample_name, write_created};
+use crate::sync::{AtomicU64, Ordering, const_fn};
 use crate::text::{write_f64, write_sample_prefix, write_u64};
 use crate::{Descriptor, Error, Metric, MetricType, rejected};
 
@@ -35,12 +34,14 @@ pub struct Counter {
 }
 
 impl Counter {
-    #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor) -> Self {
-        Counter {
-            desc,
-            value: AtomicF64::zero(),
-            created: Created::with_process(),
+    const_fn! {
+        #[doc(hidden)]
+        pub fn __new(desc: &'static Descriptor) -> Self {
+            Counter {
+                desc,
+                value: AtomicF64::zero(),
+                created: Created::with_process(),
+            }
         }
     }
 
@@ -158,12 +159,14 @@ pub struct IntCounter {
 }
 
 impl IntCounter {
-    #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor) -> Self {
-        IntCounter {
-            desc,
-            value: AtomicU64::new(0),
-            created: Created::with_process(),
+    const_fn! {
+        #[doc(hidden)]
+        pub fn __new(desc: &'static Descriptor) -> Self {
+            IntCounter {
+                desc,
+                value: AtomicU64::new(0),
+                created: Created::with_process(),
+            }
         }
     }
 

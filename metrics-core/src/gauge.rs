@@ -1,11 +1,10 @@
 //! Gauges: values that go up and down.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use prometheus::proto;
 
 use crate::atomic::AtomicF64;
 use crate::metric::{impl_collect_for_metric, sealed};
+use crate::sync::{AtomicI64, Ordering, const_fn};
 use crate::text::{write_f64, write_i64, write_sample_prefix};
 use crate::{Descriptor, Metric, MetricType};
 
@@ -32,11 +31,13 @@ pub struct Gauge {
 }
 
 impl Gauge {
-    #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor) -> Self {
-        Gauge {
-            desc,
-            value: AtomicF64::zero(),
+    const_fn! {
+        #[doc(hidden)]
+        pub fn __new(desc: &'static Descriptor) -> Self {
+            Gauge {
+                desc,
+                value: AtomicF64::zero(),
+            }
         }
     }
 
@@ -129,11 +130,13 @@ pub struct IntGauge {
 }
 
 impl IntGauge {
-    #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor) -> Self {
-        IntGauge {
-            desc,
-            value: AtomicI64::new(0),
+    const_fn! {
+        #[doc(hidden)]
+        pub fn __new(desc: &'static Descriptor) -> Self {
+            IntGauge {
+                desc,
+                value: AtomicI64::new(0),
+            }
         }
     }
 

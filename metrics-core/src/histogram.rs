@@ -1,7 +1,6 @@
 //! Histograms: observations counted into buckets.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use prometheus::proto;
 
@@ -9,6 +8,7 @@ use crate::atomic::AtomicF64;
 use crate::created::Created;
 use crate::metric::{impl_collect_for_metric, sealed};
 use crate::openmetrics;
+use crate::sync::{AtomicU64, Ordering, const_fn};
 use crate::text::{write_bucket, write_f64, write_sample_prefix, write_u64};
 use crate::{Descriptor, Error, Metric, MetricType, rejected};
 
@@ -48,13 +48,15 @@ pub struct Histogram {
 }
 
 impl Histogram {
-    #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor) -> Self {
-        Histogram {
-            desc,
-            counts: OnceLock::new(),
-            sum: AtomicF64::zero(),
-            created: Created::with_process(),
+    const_fn! {
+        #[doc(hidden)]
+        pub fn __new(desc: &'static Descriptor) -> Self {
+            Histogram {
+                desc,
+                counts: OnceLock::new(),
+                sum: AtomicF64::zero(),
+                created: Created::with_process(),
+            }
         }
     }
 

@@ -134,6 +134,7 @@ pub mod push;
 mod registry;
 mod rejected;
 mod series;
+mod sync;
 mod text;
 mod vec;
 
@@ -152,7 +153,7 @@ pub use crate::error::Error;
 pub use crate::family::Family;
 pub use crate::gauge::{Gauge, IntGauge};
 pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
-pub use crate::http::standalone::{Server, serve, serve_endpoint};
+pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, serve_with};
 pub use crate::label::{LabelSet, LabelValue};
 pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests that talk HTTP or start external programs.
 #![allow(dead_code)]
 
+pub mod expo;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;

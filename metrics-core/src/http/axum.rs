@@ -35,6 +35,7 @@ pub async fn respond<B>(endpoint: &MetricsEndpoint, request: axum::http::Request
     let text = |name| header_str(headers, name).map(str::to_owned);
     let accept = text(header::ACCEPT);
     let accept_encoding = text(header::ACCEPT_ENCODING);
+    let authorization = text(header::AUTHORIZATION);
     let method = request.method().as_str().to_owned();
     let query = request.uri().query().map(str::to_owned);
     drop(request);
@@ -44,6 +45,7 @@ pub async fn respond<B>(endpoint: &MetricsEndpoint, request: axum::http::Request
         query: query.as_deref(),
         accept: accept.as_deref(),
         accept_encoding: accept_encoding.as_deref(),
+        authorization: authorization.as_deref(),
     };
     into_response(super::respond_async(endpoint, &scrape).await)
 }
@@ -58,7 +60,8 @@ fn into_response(scrape: ScrapeResponse) -> Response {
         StatusCode::from_u16(scrape.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in scrape.headers {
         if let Ok(value) = HeaderValue::from_str(&value) {
-            response.headers_mut().insert(name, value);
+            // `append`: a 401 may carry several `WWW-Authenticate` challenges.
+            response.headers_mut().append(name, value);
         }
     }
     response

@@ -53,6 +53,7 @@ impl<B> hyper::service::Service<Request<B>> for MetricsService {
         let query = request.uri().query().map(str::to_owned);
         let accept = text(header::ACCEPT);
         let accept_encoding = text(header::ACCEPT_ENCODING);
+        let authorization = text(header::AUTHORIZATION);
         Box::pin(async move {
             let scrape = ScrapeRequest {
                 method: &method,
@@ -60,6 +61,7 @@ impl<B> hyper::service::Service<Request<B>> for MetricsService {
                 query: query.as_deref(),
                 accept: accept.as_deref(),
                 accept_encoding: accept_encoding.as_deref(),
+                authorization: authorization.as_deref(),
             };
             Ok(into_response(
                 super::respond_async(&endpoint, &scrape).await,
@@ -74,7 +76,8 @@ fn into_response(scrape: ScrapeResponse) -> Response<Full<Bytes>> {
         StatusCode::from_u16(scrape.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in scrape.headers {
         if let Ok(value) = HeaderValue::from_str(&value) {
-            response.headers_mut().insert(name, value);
+            // `append`: a 401 may carry several `WWW-Authenticate` challenges.
+            response.headers_mut().append(name, value);
         }
     }
     response

@@ -11,6 +11,8 @@ pub(crate) mod client;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod standalone;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,6 +48,22 @@ pub struct MetricsEndpoint {
     max_concurrent: usize,
     timeout: Duration,
     in_flight: Arc<AtomicUsize>,
+    /// Accepted `Authorization` header values (`Basic ...`, `Bearer ...`); empty: no auth.
+    credentials: Arc<[Credential]>,
+}
+
+/// One accepted credential: the scheme and what must follow it.
+#[derive(Clone, PartialEq, Eq)]
+struct Credential {
+    scheme: &'static str,
+    secret: String,
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret.
+        write!(f, "{} <redacted>", self.scheme)
+    }
 }
 
 impl Default for MetricsEndpoint {
@@ -67,6 +85,9 @@ pub struct ScrapeRequest<'a> {
     pub accept: Option<&'a str>,
     /// The `Accept-Encoding` header.
     pub accept_encoding: Option<&'a str>,
+    /// The `Authorization` header, checked when the endpoint requires credentials
+    /// ([`MetricsEndpoint::basic_auth`], [`MetricsEndpoint::bearer_token`]).
+    pub authorization: Option<&'a str>,
 }
 
 impl<'a> ScrapeRequest<'a> {
@@ -149,7 +170,80 @@ impl MetricsEndpoint {
             max_concurrent: DEFAULT_MAX_CONCURRENT_SCRAPES,
             timeout: DEFAULT_SCRAPE_TIMEOUT,
             in_flight: Arc::new(AtomicUsize::new(0)),
+            credentials: Arc::from([]),
         }
+    }
+
+    /// Requires HTTP basic authentication with this user name and password (RFC 7617): other
+    /// requests get a 401 with `WWW-Authenticate: Basic`. Can be combined with other
+    /// credentials; any one of them is accepted. Send it over TLS (feature `tls`) or on a
+    /// trusted network only: basic auth is not encrypted.
+    ///
+    /// ```
+    /// use metrics_core::http::{MetricsEndpoint, ScrapeRequest};
+    ///
+    /// let endpoint = MetricsEndpoint::new().basic_auth("prometheus", "s3cret");
+    /// assert_eq!(endpoint.respond(&ScrapeRequest::get("/metrics")).status, 401);
+    /// let request = ScrapeRequest {
+    ///     // base64("prometheus:s3cret")
+    ///     authorization: Some("Basic cHJvbWV0aGV1czpzM2NyZXQ="),
+    ///     ..ScrapeRequest::get("/metrics")
+    /// };
+    /// assert_eq!(endpoint.respond(&request).status, 200);
+    /// ```
+    pub fn basic_auth(self, user: &str, password: &str) -> MetricsEndpoint {
+        let secret = base64_encode(format!("{user}:{password}").as_bytes());
+        self.with_credential("Basic", secret)
+    }
+
+    /// Requires `Authorization: Bearer <token>` (Prometheus' `authorization` /
+    /// `bearer_token_file` scrape options): other requests get a 401 with
+    /// `WWW-Authenticate: Bearer`. Can be combined with other credentials.
+    pub fn bearer_token(self, token: &str) -> MetricsEndpoint {
+        self.with_credential("Bearer", token.to_owned())
+    }
+
+    fn with_credential(mut self, scheme: &'static str, secret: String) -> MetricsEndpoint {
+        let mut credentials = self.credentials.to_vec();
+        credentials.push(Credential { scheme, secret });
+        self.credentials = credentials.into();
+        self
+    }
+
+    /// Whether the request may scrape: no credentials are required, or its `Authorization`
+    /// header carries one of them. Compared in constant time, so the time taken does not tell
+    /// how much of a guess was right.
+    fn authorized(&self, authorization: Option<&str>) -> bool {
+        if self.credentials.is_empty() {
+            return true;
+        }
+        let Some((scheme, given)) = authorization.and_then(|value| value.trim().split_once(' '))
+        else {
+            return false;
+        };
+        let given = given.trim();
+        self.credentials.iter().fold(false, |ok, credential| {
+            let matches = scheme.eq_ignore_ascii_case(credential.scheme)
+                && constant_time_eq(given.as_bytes(), credential.secret.as_bytes());
+            ok | matches
+        })
+    }
+
+    fn unauthorized(&self) -> ScrapeResponse {
+        let mut response =
+            ScrapeResponse::message(401, "unauthorized: credentials required\n".to_owned());
+        let mut schemes: Vec<&str> = self.credentials.iter().map(|c| c.scheme).collect();
+        schemes.dedup();
+        for scheme in schemes {
+            let challenge = match scheme {
+                "Basic" => "Basic realm=\"metrics\", charset=\"UTF-8\"",
+                _ => "Bearer realm=\"metrics\"",
+            };
+            response
+                .headers
+                .push(("www-authenticate", challenge.to_owned()));
+        }
+        response
     }
 
     /// Serves this path instead of `/metrics` (adapters that route by path: the standalone
@@ -220,6 +314,9 @@ impl MetricsEndpoint {
                     format!("not found: metrics are served at {}\n", self.path),
                 ));
             }
+        }
+        if !self.authorized(request.authorization) {
+            return Err(self.unauthorized().strip_body_for(request.method == "HEAD"));
         }
         let head = match request.method {
             "GET" => false,
@@ -326,6 +423,36 @@ fn compress(_gzip: bool, body: Vec<u8>) -> (Vec<u8>, bool) {
     (body, false)
 }
 
+/// Standard base64 with padding (RFC 4648), as basic auth sends `user:password`.
+fn base64_encode(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let bytes = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let group = u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(group >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Equal contents, in a time that depends on the lengths only.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
 /// The values of `name[]` in a query string (`name[]=a&name%5B%5D=b`), percent-decoded;
 /// `None` when there are none (no filter).
 pub(crate) fn name_filter(query: &str) -> Option<Vec<String>> {
@@ -380,5 +507,57 @@ mod tests {
         assert_eq!(name_filter(""), None);
         assert_eq!(percent_decode("a%2"), "a%2");
         assert_eq!(percent_decode("%zz+%41"), "%zz A");
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+            ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+        ];
+        for (plain, encoded) in vectors {
+            assert_eq!(base64_encode(plain.as_bytes()), encoded);
+        }
+    }
+
+    #[test]
+    fn credentials_are_checked() {
+        let endpoint = MetricsEndpoint::new()
+            .basic_auth("Aladdin", "open sesame")
+            .bearer_token("t0ken");
+        assert!(endpoint.authorized(Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")));
+        assert!(endpoint.authorized(Some("basic  QWxhZGRpbjpvcGVuIHNlc2FtZQ== ")));
+        assert!(endpoint.authorized(Some("Bearer t0ken")));
+        assert!(!endpoint.authorized(Some("Bearer QWxhZGRpbjpvcGVuIHNlc2FtZQ==")));
+        assert!(!endpoint.authorized(Some("Basic t0ken")));
+        assert!(!endpoint.authorized(Some("Bearer t0ke")));
+        assert!(!endpoint.authorized(Some("Bearer")));
+        assert!(!endpoint.authorized(None));
+        assert!(MetricsEndpoint::new().authorized(None));
+        assert_eq!(
+            format!("{:?}", endpoint.credentials),
+            "[Basic <redacted>, Bearer <redacted>]"
+        );
+        let refused = endpoint.respond(&ScrapeRequest::get("/metrics"));
+        assert_eq!(refused.status, 401);
+        assert_eq!(
+            refused
+                .headers
+                .iter()
+                .filter(|(name, _)| *name == "www-authenticate")
+                .map(|(_, value)| value.as_str())
+                .collect::<Vec<_>>(),
+            [
+                "Basic realm=\"metrics\", charset=\"UTF-8\"",
+                "Bearer realm=\"metrics\""
+            ]
+        );
+        assert_eq!(refused.body, b"unauthorized: credentials required\n");
     }
 }
