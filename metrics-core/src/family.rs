@@ -8,6 +8,7 @@ use prometheus::proto;
 use crate::metric::label_pair;
 use crate::overflow;
 use crate::series::{Lookup, SeriesTable};
+use crate::sync::const_fn;
 use crate::text::render_label_pairs;
 use crate::vec::{
     DEFAULT_MAX_SERIES, ValuesHasher, collect_series, encode_series, overflow_series,
@@ -69,16 +70,18 @@ pub struct Family<L, M, const C: usize = 0> {
 }
 
 impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
-    /// `closed` holds one series per label set of a closed `L` (`#[metric]` sets `C` to
-    /// `__private::closed_len::<L>()`), none for an open one.
-    #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor, closed: [M; C]) -> Self {
-        Family {
-            desc,
-            closed,
-            closed_labels: OnceLock::new(),
-            open: SeriesTable::new(DEFAULT_MAX_SERIES),
-            labels: PhantomData,
+    const_fn! {
+        // `closed` holds one series per label set of a closed `L` (`#[metric]` sets `C` to
+        // `__private::closed_len::<L>()`), none for an open one.
+        #[doc(hidden)]
+        pub fn __new(desc: &'static Descriptor, closed: [M; C]) -> Self {
+            Family {
+                desc,
+                closed,
+                closed_labels: OnceLock::new(),
+                open: SeriesTable::new(DEFAULT_MAX_SERIES),
+                labels: PhantomData,
+            }
         }
     }
 

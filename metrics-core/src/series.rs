@@ -13,8 +13,9 @@
 //! series too).
 
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::PoisonError;
+
+use crate::sync::{AtomicBool, AtomicPtr, AtomicUsize, Mutex, MutexGuard, Ordering, const_fn};
 
 /// One series: its key (label values), its label list already rendered for the text format,
 /// and the metric.
@@ -22,10 +23,56 @@ pub(crate) struct Series<K, M> {
     hash: u64,
     /// `false` once removed, until revived: hidden from scrapes and from `len`.
     live: AtomicBool,
-    pub(crate) key: K,
+    key: Published<K>,
     /// `name="value",...`, escaped once at creation so that a scrape only copies it.
     pub(crate) labels: Box<str>,
     pub(crate) metric: M,
+}
+
+impl<K, M> Series<K, M> {
+    /// The label values.
+    pub(crate) fn key(&self) -> &K {
+        self.key.get()
+    }
+}
+
+/// A value written once by the thread that creates a series and then read by any thread that
+/// finds the series: plain memory normally; under loom, a cell whose reads loom checks against
+/// that write, so that a publication without the right ordering fails the model.
+#[cfg(not(loom))]
+struct Published<T>(T);
+
+#[cfg(not(loom))]
+impl<T> Published<T> {
+    fn new(value: T) -> Self {
+        Published(value)
+    }
+
+    fn get(&self) -> &T {
+        &self.0
+    }
+}
+
+#[cfg(loom)]
+struct Published<T>(loom::cell::UnsafeCell<Option<T>>);
+
+#[cfg(loom)]
+impl<T> Published<T> {
+    fn new(value: T) -> Self {
+        let cell = loom::cell::UnsafeCell::new(None);
+        // A write loom sees, so that a read not ordered after it fails the model.
+        // SAFETY: the cell is not shared yet.
+        cell.with_mut(|slot| unsafe { *slot = Some(value) });
+        Published(cell)
+    }
+
+    fn get(&self) -> &T {
+        // SAFETY: never written after `new`; `with` only lets loom check the read.
+        self.0
+            .with(|value| unsafe { &*value })
+            .as_ref()
+            .expect("written in `new`")
+    }
 }
 
 /// A power-of-two array of slots, each null (free) or a series. Slots are never cleared, so a
@@ -73,17 +120,19 @@ pub(crate) enum Lookup<'a, M> {
 }
 
 impl<K: Ord, M> SeriesTable<K, M> {
-    pub(crate) const fn new(max_series: usize) -> Self {
-        SeriesTable {
-            current: AtomicPtr::new(ptr::null_mut()),
-            writer: Mutex::new(Writer {
-                live: 0,
-                capped: 0,
-                tables: Vec::new(),
-                series: Vec::new(),
-                sorted: Vec::new(),
-            }),
-            max_series: AtomicUsize::new(max_series),
+    const_fn! {
+        pub(crate) fn new(max_series: usize) -> Self {
+            SeriesTable {
+                current: AtomicPtr::new(ptr::null_mut()),
+                writer: Mutex::new(Writer {
+                    live: 0,
+                    capped: 0,
+                    tables: Vec::new(),
+                    series: Vec::new(),
+                    sorted: Vec::new(),
+                }),
+                max_series: AtomicUsize::new(max_series),
+            }
         }
     }
 
@@ -114,7 +163,7 @@ impl<K: Ord, M> SeriesTable<K, M> {
             // (paired with the `Acquire` load above), and it is kept in `writer.series` until
             // `self` is dropped.
             let series = unsafe { &*slot };
-            if series.hash == hash && eq(&series.key) {
+            if series.hash == hash && eq(series.key()) {
                 return Some(series);
             }
             index = (index + 1) & mask;
@@ -196,7 +245,7 @@ impl<K: Ord, M> SeriesTable<K, M> {
         let series = Box::new(Series {
             hash,
             live: AtomicBool::new(true),
-            key,
+            key: Published::new(key),
             labels,
             metric,
         });
@@ -204,7 +253,7 @@ impl<K: Ord, M> SeriesTable<K, M> {
         let position = writer
             .sorted
             // SAFETY: as in `find`.
-            .partition_point(|other| unsafe { &(**other).key } < &series.key);
+            .partition_point(|other| unsafe { (**other).key() } < series.key());
         writer.sorted.insert(position, pointer);
         writer.series.push(series);
         self.publish(writer, hash, pointer);
@@ -355,7 +404,7 @@ mod tests {
     }
 
     fn by_key(table: &Table) -> Vec<u32> {
-        table.sorted().iter().map(|series| series.key).collect()
+        table.sorted().iter().map(|series| *series.key()).collect()
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The atomics of the lock-free parts (`atomic.rs`, `counter.rs`, `gauge.rs`, `histogram.rs`):
+//! The atomics of the lock-free parts (`atomic.rs`, `counter.rs`, `gauge.rs`, `histogram.rs`,
+//! and the series table of labelled families, `series.rs`):
 //! std's normally, loom's under `--cfg loom`, so that `tests/loom.rs` can check every
 //! interleaving of them with the loom model checker:
 //!
@@ -12,9 +13,17 @@
 //! 0.1 s.)
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+pub(crate) use loom::sync::atomic::{
+    AtomicBool, AtomicI64, AtomicPtr, AtomicU64, AtomicUsize, Ordering,
+};
+#[cfg(loom)]
+pub(crate) use loom::sync::{Mutex, MutexGuard};
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+pub(crate) use std::sync::atomic::{
+    AtomicBool, AtomicI64, AtomicPtr, AtomicU64, AtomicUsize, Ordering,
+};
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Mutex, MutexGuard};
 
 /// A `const fn` normally; a plain `fn` under loom, whose atomics have no `const` constructor
 /// (a metric built under loom lives inside a model run, never in a `static`).

@@ -8,6 +8,7 @@ use prometheus::proto;
 use crate::metric::label_pair;
 use crate::overflow;
 use crate::series::{Lookup, Overflow, SeriesTable};
+use crate::sync::const_fn;
 use crate::text::render_label_pairs;
 use crate::{
     Collect, Counter, Descriptor, Error, Gauge, Histogram, IntCounter, IntGauge, Metric, MetricType,
@@ -150,11 +151,13 @@ pub(crate) fn overflow_series<M: Metric>(
 }
 
 impl<M: Metric, const N: usize> MetricVec<M, N> {
-    #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor) -> Self {
-        MetricVec {
-            desc,
-            series: SeriesTable::new(DEFAULT_MAX_SERIES),
+    const_fn! {
+        #[doc(hidden)]
+        pub fn __new(desc: &'static Descriptor) -> Self {
+            MetricVec {
+                desc,
+                series: SeriesTable::new(DEFAULT_MAX_SERIES),
+            }
         }
     }
 
@@ -281,7 +284,7 @@ pub(crate) fn collect_series<M: Metric>(
         .map(|series| {
             series
                 .metric
-                .__to_proto(pairs(&mut series.key.iter().map(|value| &**value)))
+                .__to_proto(pairs(&mut series.key().iter().map(|value| &**value)))
         })
         .collect()
 }

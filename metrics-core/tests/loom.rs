@@ -210,3 +210,80 @@ fn histogram_two_observers_and_an_encoder() {
         EXECUTIONS.load(Relaxed)
     );
 }
+
+fn labelled_descriptor(name: &'static str) -> &'static Descriptor {
+    Box::leak(Box::new(Descriptor {
+        name,
+        help: "A model.",
+        labels: &["peer"],
+        buckets: &[],
+        module_path: module_path!(),
+        file: file!(),
+        line: line!(),
+    }))
+}
+
+/// The series table of labelled families (`series.rs`): a reader finds series with plain
+/// atomic loads while a writer creates one, and a scrape runs. With `existing` series created
+/// before the threads start, the writer's new series either fits the current array (fewer than
+/// four) or makes the table grow into a new one (four: the fifth outgrows the first array of
+/// eight slots). In every interleaving the reader finds the series that existed before, the
+/// writer's series is complete when found (its key is a loom cell, so a publication without
+/// the release/acquire pair fails the model), a concurrent scrape sees a consistent set, and no
+/// increment is lost.
+fn series_table_model(existing: usize) -> usize {
+    use metrics_core::{Collect, IntCounterVec};
+
+    const PEERS: [&str; 4] = ["a", "b", "c", "d"];
+    let desc = labelled_descriptor("loom_peers_total");
+    static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
+    EXECUTIONS.store(0, Relaxed);
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(2);
+    builder.check(move || {
+        EXECUTIONS.fetch_add(1, Relaxed);
+        let family: Arc<IntCounterVec<1>> = Arc::new(IntCounterVec::__new(desc));
+        for peer in &PEERS[..existing] {
+            family.with_label_values(&[peer]).inc();
+        }
+        let writer = {
+            let family = Arc::clone(&family);
+            thread::spawn(move || {
+                family.with_label_values(&["e"]).inc();
+                family.with_label_values(&["a"]).inc();
+            })
+        };
+        let reader = {
+            let family = Arc::clone(&family);
+            thread::spawn(move || {
+                family.with_label_values(&["e"]).inc();
+                family.with_label_values(&[PEERS[existing - 1]]).inc();
+            })
+        };
+        let mut text = String::new();
+        family.encode_text(&mut text);
+        let series = text.lines().count();
+        assert!((existing..=existing + 2).contains(&series), "{text}");
+        writer.join().unwrap();
+        reader.join().unwrap();
+        assert_eq!(family.with_label_values(&["e"]).get(), 2);
+        assert_eq!(
+            family.with_label_values(&["a"]).get(),
+            2 + u64::from(existing == 1)
+        );
+        assert_eq!(family.len(), existing + 1);
+    });
+    EXECUTIONS.load(Relaxed)
+}
+
+#[test]
+fn series_table_lookup_during_an_insert() {
+    let executions = series_table_model(2);
+    eprintln!("series table: insert x lookup x scrape, bound 2, {executions} executions");
+}
+
+#[test]
+fn series_table_lookup_during_an_insert_that_grows_the_table() {
+    let executions = series_table_model(4);
+    eprintln!("series table: growing insert x lookup x scrape, bound 2, {executions} executions");
+}
