@@ -45,6 +45,15 @@ pub enum Error {
         /// The definition the registry ignored, as `module (file:line)`.
         ignored: String,
     },
+    /// A [`StateSet`](crate::StateSet) was set to a state it does not declare.
+    UnknownState {
+        /// The metric's name.
+        metric: &'static str,
+        /// The state that was asked for.
+        state: String,
+        /// The declared states.
+        states: &'static [&'static str],
+    },
     /// A collector given to [`Registry::register`](crate::Registry::register) exposes a name
     /// that a metric already in the registry exposes too.
     NameClash {
@@ -86,6 +95,14 @@ impl fmt::Display for Error {
                 f,
                 "metric `{metric}` is defined twice: at {kept} and at {ignored}; \
                  rename one of them (`#[metric(name = \"...\")]`) or remove it"
+            ),
+            Error::UnknownState {
+                metric,
+                state,
+                states,
+            } => write!(
+                f,
+                "metric `{metric}` has no state `{state}`; its states are {states:?}"
             ),
             Error::NameClash { name, with } => write!(
                 f,

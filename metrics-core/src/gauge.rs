@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use prometheus::proto;
 
 use crate::atomic::AtomicF64;
+use crate::inprogress::InProgress;
 use crate::metric::{impl_collect_for_metric, sealed};
 use crate::text::{write_f64, write_i64, write_sample_prefix};
 use crate::{Descriptor, Metric, MetricType};
@@ -74,6 +75,18 @@ impl Gauge {
     #[inline]
     pub fn get(&self) -> f64 {
         self.value.get()
+    }
+
+    /// Sets the value to the current Unix time in seconds, e.g. for
+    /// `..._last_success_timestamp_seconds`.
+    pub fn set_to_current_time(&self) {
+        self.set(crate::created::now());
+    }
+
+    /// Adds one now and subtracts it when the returned guard is dropped (also on an early
+    /// return or a panic): see [`InProgress`].
+    pub fn track_inprogress(&self) -> InProgress<'_> {
+        InProgress::gauge(self)
     }
 }
 
@@ -167,6 +180,17 @@ impl IntGauge {
     #[inline]
     pub fn get(&self) -> i64 {
         self.value.load(Ordering::Relaxed)
+    }
+
+    /// Sets the value to the current Unix time in whole seconds.
+    pub fn set_to_current_time(&self) {
+        self.set(crate::created::now() as i64);
+    }
+
+    /// Adds one now and subtracts it when the returned guard is dropped (also on an early
+    /// return or a panic): see [`InProgress`].
+    pub fn track_inprogress(&self) -> InProgress<'_> {
+        InProgress::int_gauge(self)
     }
 }
 

@@ -71,6 +71,7 @@ extern crate self as metrics_core;
 
 mod atomic;
 mod build_info;
+mod callback;
 mod counter;
 mod created;
 mod desc;
@@ -78,6 +79,8 @@ mod error;
 mod gauge;
 mod histogram;
 pub mod http;
+mod info;
+mod inprogress;
 mod interop;
 mod metric;
 mod negotiate;
@@ -87,28 +90,38 @@ mod overflow;
 mod process;
 mod procfs;
 pub mod push;
+mod quantile;
 mod registry;
 mod rejected;
+mod stateset;
+mod summary;
 mod text;
+mod timer;
 mod vec;
 
 /// Declares a metric: see the [crate documentation](crate).
 pub use metrics_macros::metric;
 
+pub use crate::callback::{CounterFn, GaugeFn, IntoSample};
 pub use crate::counter::{Counter, IntCounter};
-pub use crate::desc::Descriptor;
+pub use crate::desc::{Descriptor, Objective, Options};
 pub use crate::error::Error;
 pub use crate::gauge::{Gauge, IntGauge};
 pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
 pub use crate::http::standalone::{Server, serve, serve_endpoint};
+pub use crate::info::Info;
+pub use crate::inprogress::InProgress;
 pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::registry::{Registry, registry};
+pub use crate::stateset::StateSet;
+pub use crate::summary::{SUMMARY_BUFFER, Summary};
 pub use crate::text::TEXT_CONTENT_TYPE;
+pub use crate::timer::{Observer, Timer};
 pub use crate::vec::{
     CounterVec, DEFAULT_MAX_SERIES, GaugeVec, HistogramVec, IntCounterVec, IntGaugeVec, MetricVec,
-    OVERFLOW_LABEL_VALUE,
+    OVERFLOW_LABEL_VALUE, SummaryVec,
 };
 
 /// The `prometheus` crate's protobuf data model, which [`Registry::gather`] returns.
@@ -119,7 +132,8 @@ pub use prometheus::proto;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::build_info::BuildInfo;
-    pub use crate::desc::Descriptor;
+    pub use crate::callback::IntoSample;
+    pub use crate::desc::{Descriptor, Objective, Options};
     pub use crate::registry::{Entry, METRICS};
     pub use linkme;
 

@@ -10,7 +10,7 @@ use prometheus::proto;
 
 use crate::metric::label_pair;
 use crate::overflow;
-use crate::text::render_label_pairs;
+use crate::text::{const_label_pairs, series_labels};
 use crate::{
     Collect, Counter, Descriptor, Error, Gauge, Histogram, IntCounter, IntGauge, Metric, MetricType,
 };
@@ -25,6 +25,8 @@ pub type GaugeVec<const N: usize> = MetricVec<Gauge, N>;
 pub type IntGaugeVec<const N: usize> = MetricVec<IntGauge, N>;
 /// A labelled histogram with `N` labels. See [`MetricVec`].
 pub type HistogramVec<const N: usize> = MetricVec<Histogram, N>;
+/// A labelled summary with `N` labels. See [`MetricVec`] and [`Summary`](crate::Summary).
+pub type SummaryVec<const N: usize> = MetricVec<crate::Summary, N>;
 
 /// A family of series of metric `M`, one per distinct combination of values of its `N` labels.
 ///
@@ -272,7 +274,7 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
             Child {
                 hash,
                 values: values.iter().map(|v| Box::from(v.as_ref())).collect(),
-                rendered_labels: render_label_pairs(self.desc.labels, values).into(),
+                rendered_labels: series_labels(self.desc, values).into(),
                 metric: Arc::clone(&metric),
             },
             |child| child.hash,
@@ -319,13 +321,14 @@ impl<M: Metric, const N: usize> Collect for MetricVec<M, N> {
     fn collect(&self) -> Vec<proto::Metric> {
         let mut metrics = Vec::new();
         self.for_each_sorted(|child| {
-            let labels = self
-                .desc
-                .labels
-                .iter()
-                .zip(child.values.iter())
-                .map(|(name, value)| label_pair(name, value))
-                .collect();
+            let mut labels = const_label_pairs(self.desc);
+            labels.extend(
+                self.desc
+                    .labels
+                    .iter()
+                    .zip(child.values.iter())
+                    .map(|(name, value)| label_pair(name, value)),
+            );
             metrics.push(child.metric.__to_proto(labels));
         });
         metrics

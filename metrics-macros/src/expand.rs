@@ -44,6 +44,38 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         .filter(|attr| attr.path().is_ident("cfg"))
         .collect();
     let link_checks = link_checks(ident, name, &cfgs);
+    let options = options(checked);
+    let arguments = match &checked.callback {
+        // A nested fn, not a closure: it converts any number the callback returns and is a
+        // plain `fn() -> f64`, constructible in a `static`.
+        Some(callback) => {
+            // Spanned so that a callback returning something else than a number is reported
+            // at the callback.
+            let call = quote_spanned! {syn::spanned::Spanned::span(callback)=>
+                ::metrics_core::__private::IntoSample::into_sample((#callback)())
+            };
+            quote! {
+                &__METRIC_DESCRIPTOR,
+                {
+                    // A closure callback is called where it is written.
+                    #[allow(clippy::redundant_closure_call)]
+                    fn __metric_callback() -> f64 {
+                        #call
+                    }
+                    __metric_callback
+                }
+            }
+        }
+        None => quote!(&__METRIC_DESCRIPTOR),
+    };
+    // Changing the namespace in Cargo.toml must rebuild the crate: depending on the file
+    // makes rustc (and so cargo) track it.
+    let manifest = checked.manifest.as_ref().map(|manifest| {
+        quote! {
+            #(#cfgs)*
+            const _: &[u8] = ::core::include_bytes!(#manifest);
+        }
+    });
 
     quote! {
         #(#attrs)*
@@ -57,8 +89,9 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
                     module_path: ::core::module_path!(),
                     file: ::core::file!(),
                     line: #line,
+                    options: #options,
                 };
-            <#ty>::__new(&__METRIC_DESCRIPTOR)
+            <#ty>::__new(#arguments)
         };
 
         #(#cfgs)*
@@ -72,6 +105,50 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         };
 
         #link_checks
+
+        #manifest
+    }
+}
+
+/// The descriptor's `options`: `Options::NONE` unless the declaration sets something.
+fn options(checked: &Checked) -> TokenStream {
+    let mut fields = Vec::new();
+    if !checked.objectives.is_empty() {
+        let objectives = checked.objectives.iter().map(|(quantile, error)| {
+            let (quantile, error) = (
+                Literal::f64_suffixed(*quantile),
+                Literal::f64_suffixed(*error),
+            );
+            quote!(::metrics_core::__private::Objective { quantile: #quantile, error: #error })
+        });
+        fields.push(quote!(objectives: &[#(#objectives),*]));
+    }
+    if let Some(seconds) = checked.max_age {
+        fields.push(quote!(max_age_seconds: #seconds));
+    }
+    if let Some(count) = checked.age_buckets {
+        fields.push(quote!(age_buckets: #count));
+    }
+    if !checked.states.is_empty() {
+        let states = &checked.states;
+        fields.push(quote!(states: &[#(#states),*]));
+    }
+    if !checked.const_labels.is_empty() {
+        let pairs = checked
+            .const_labels
+            .iter()
+            .map(|(name, value)| quote!((#name, #value)));
+        fields.push(quote!(const_labels: &[#(#pairs),*]));
+    }
+    if fields.is_empty() {
+        quote!(::metrics_core::__private::Options::NONE)
+    } else {
+        quote! {
+            ::metrics_core::__private::Options {
+                #(#fields,)*
+                ..::metrics_core::__private::Options::NONE
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod ast;
 mod attr;
 mod expand;
 mod lint;
+mod namespace;
 #[cfg(test)]
 mod snapshot;
 mod valid;

@@ -11,6 +11,7 @@ pub(crate) static ANSWER_DELAY: Histogram = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
+        options: ::metrics_core::__private::Options::NONE,
     };
     <Histogram>::__new(&__METRIC_DESCRIPTOR)
 };
