@@ -81,6 +81,7 @@ mod histogram;
 pub mod http;
 mod info;
 mod inprogress;
+mod instrument;
 mod interop;
 mod metric;
 mod negotiate;
@@ -102,6 +103,93 @@ mod vec;
 /// Declares a metric: see the [crate documentation](crate).
 pub use metrics_macros::metric;
 
+/// Times every call of a function into a [`Histogram`] or [`Summary`], in seconds.
+///
+/// `#[timed(METRIC)]`, or `#[timed(METRIC, labels = ["value", ...])]` for a `HistogramVec` /
+/// `SummaryVec` (the values of its labels, any `&str` expressions). It works on `fn` and
+/// `async fn`, free or in an `impl`: the timer starts when the body starts and observes when
+/// the body ends, on every return path, when a panic unwinds through it, and, for an
+/// `async fn`, when its future completes or is dropped before completing (a cancelled
+/// request is timed up to the cancellation).
+///
+/// ```
+/// use metrics_core::{metric, timed, Histogram, HistogramVec};
+///
+/// /// Time to look a user up.
+/// #[metric(buckets = [0.001, 0.01, 0.1])]
+/// static USER_LOOKUP_SECONDS: Histogram;
+///
+/// /// Time to handle a request, by route.
+/// #[metric(labels = ["route"])]
+/// static ROUTE_SECONDS: HistogramVec;
+///
+/// #[timed(USER_LOOKUP_SECONDS)]
+/// fn lookup(id: u32) -> Option<String> {
+///     if id == 0 {
+///         return None;
+///     }
+///     Some(format!("user {id}"))
+/// }
+///
+/// #[timed(ROUTE_SECONDS, labels = ["/users"])]
+/// async fn get_user(id: u32) -> Option<String> {
+///     lookup(id)
+/// }
+///
+/// # fn main() {
+/// lookup(0);
+/// lookup(7);
+/// assert_eq!(USER_LOOKUP_SECONDS.get_sample_count(), 2);
+/// # let _ = get_user(1);
+/// # }
+/// ```
+pub use metrics_macros::timed;
+
+/// Counts the errors a `Result`-returning function returns, by kind, in an `IntCounterVec`
+/// whose last label is the kind.
+///
+/// `#[count_errors(METRIC)]`, or `#[count_errors(METRIC, labels = ["value", ...])]` with the
+/// values of the labels before the kind. The kind is [`ErrorKind::error_kind`] of the error
+/// (`#[derive(ErrorKind)]` names each variant in snake_case). `fn` and `async fn` alike; the
+/// body runs in a closure (an async block), so `return` and `?` work as written. A body
+/// that returns a borrow of a local of the function cannot be instrumented this way (the
+/// closure owns the arguments); count by hand there.
+///
+/// ```
+/// use metrics_core::{count_errors, metric, ErrorKind, IntCounterVec};
+///
+/// /// Failed user lookups, by route and error kind.
+/// #[metric(labels = ["route", "kind"])]
+/// static LOOKUP_ERRORS_TOTAL: IntCounterVec;
+///
+/// #[derive(Debug, ErrorKind)]
+/// enum LookupError {
+///     NotFound,
+///     InvalidId(u32),
+/// }
+///
+/// #[count_errors(LOOKUP_ERRORS_TOTAL, labels = ["/users"])]
+/// fn lookup(id: u32) -> Result<String, LookupError> {
+///     if id == 0 {
+///         return Err(LookupError::InvalidId(id));
+///     }
+///     let name = (id < 100).then(|| format!("user {id}")).ok_or(LookupError::NotFound)?;
+///     Ok(name)
+/// }
+///
+/// # fn main() {
+/// lookup(0).unwrap_err();
+/// lookup(500).unwrap_err();
+/// lookup(7).unwrap();
+/// assert_eq!(LOOKUP_ERRORS_TOTAL.with_label_values(&["/users", "invalid_id"]).get(), 1);
+/// assert_eq!(LOOKUP_ERRORS_TOTAL.with_label_values(&["/users", "not_found"]).get(), 1);
+/// # }
+/// ```
+pub use metrics_macros::count_errors;
+
+/// Implements [`ErrorKind`](trait@ErrorKind) for an enum: each variant's name in snake_case.
+pub use metrics_macros::ErrorKind;
+
 pub use crate::callback::{CounterFn, GaugeFn, IntoSample};
 pub use crate::counter::{Counter, IntCounter};
 pub use crate::desc::{Descriptor, Objective, Options};
@@ -111,6 +199,7 @@ pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
 pub use crate::http::standalone::{Server, serve, serve_endpoint};
 pub use crate::info::Info;
 pub use crate::inprogress::InProgress;
+pub use crate::instrument::ErrorKind;
 pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
@@ -134,6 +223,7 @@ pub mod __private {
     pub use crate::build_info::BuildInfo;
     pub use crate::callback::IntoSample;
     pub use crate::desc::{Descriptor, Objective, Options};
+    pub use crate::instrument::{call_once, future_of};
     pub use crate::registry::{Entry, METRICS};
     pub use linkme;
 

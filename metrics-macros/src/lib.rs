@@ -4,6 +4,7 @@
 mod ast;
 mod attr;
 mod expand;
+mod instrument;
 mod lint;
 mod namespace;
 #[cfg(test)]
@@ -16,6 +17,30 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn metric(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::metric(args.into(), input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Times every call of the function into a histogram or summary: see `metrics_core::timed`.
+#[proc_macro_attribute]
+pub fn timed(args: TokenStream, input: TokenStream) -> TokenStream {
+    instrument::timed(args.into(), input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Counts the errors a function returns, by kind: see `metrics_core::count_errors`.
+#[proc_macro_attribute]
+pub fn count_errors(args: TokenStream, input: TokenStream) -> TokenStream {
+    instrument::count_errors(args.into(), input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Implements `metrics_core::ErrorKind` for an enum: each variant's name in snake_case.
+#[proc_macro_derive(ErrorKind)]
+pub fn derive_error_kind(input: TokenStream) -> TokenStream {
+    instrument::derive_error_kind(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
