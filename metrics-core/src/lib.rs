@@ -96,6 +96,7 @@ mod registry;
 mod rejected;
 mod stateset;
 mod summary;
+pub mod testing;
 mod text;
 mod timer;
 mod vec;
