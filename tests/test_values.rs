@@ -5,7 +5,10 @@
 //! before and after the code under test and asserts the delta, so tests running in parallel on
 //! other series or other metrics never interfere.
 
-use voice_metrics::{VOICE_ACTIVE_CALLS, VOICE_CALL_DURATION_SECONDS, VOICE_CALLS_TOTAL};
+use voice_metrics::{
+    ACTIVE_CALLS as VOICE_ACTIVE_CALLS, CALL_DURATION_SECONDS as VOICE_CALL_DURATION_SECONDS,
+    CALLS_TOTAL as VOICE_CALLS_TOTAL,
+};
 
 #[test]
 fn a_test_asserts_the_delta_its_code_caused() {

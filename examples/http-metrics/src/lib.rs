@@ -4,7 +4,7 @@
 //! This crate only declares statics; it never names a registry. Linking it (any `use` of it) is
 //! enough for its metrics to be on `/metrics`.
 
-use metrics_core::{HistogramVec, IntCounterVec, metric};
+use metrics_core::{HistogramVec, IntCounterVec, IntGauge, metric};
 
 /// Total HTTP requests, by method, route and status code.
 #[metric(labels = ["method", "endpoint", "status"])]
@@ -13,6 +13,10 @@ pub static HTTP_REQUESTS_TOTAL: IntCounterVec;
 /// HTTP request duration, by method and route.
 #[metric(labels = ["method", "endpoint"])]
 pub static HTTP_REQUEST_DURATION_SECONDS: HistogramVec;
+
+/// HTTP requests being handled right now.
+#[metric]
+pub static HTTP_REQUESTS_IN_FLIGHT: IntGauge;
 
 /// Total security violations, by violation type.
 ///
