@@ -32,12 +32,36 @@
 //! `#[metric(name = "...", labels = [...], buckets = [...])]`, every argument optional:
 //!
 //! - `name`: the exposed name; by default the static's name in lower case.
-//! - `labels`: label names, for the `*Vec` types (required there, refused elsewhere). The
-//!   declared `IntCounterVec` becomes `IntCounterVec<N>` for `N` labels, so
+//! - `labels`: label names, for the `*Vec` types and [`Info`] (required there, refused
+//!   elsewhere). The declared `IntCounterVec` becomes `IntCounterVec<N>` for `N` labels, so
 //!   `with_label_values` checks the number of values at compile time.
 //! - `buckets`: histogram bucket bounds: numbers, `linear(start, width, count)` or
 //!   `exponential(start, factor, count)`; [`DEFAULT_BUCKETS`] if absent.
+//! - `objectives = [(0.5, 0.05), (0.99, 0.001)]`, `max_age = 600` (or `"10m"`),
+//!   `age_buckets = 5`: a [`Summary`]'s quantiles, their rank errors, and its window.
+//! - `states = ["idle", "busy"]`: a [`StateSet`]'s states.
+//! - `callback = function`: where a [`GaugeFn`] or [`CounterFn`] reads its value.
+//! - `const_labels = [("region", "eu-west")]`: labels with a fixed value on every series,
+//!   before the metric's own labels.
+//! - `subsystem = "calls"`: put in front of the name, after the crate's namespace:
+//!   `subsystem = "calls"` on `ANSWERED_TOTAL` exposes `calls_answered_total`.
 //! - The help text is the first paragraph of the doc comment, which is required.
+//!
+//! # A namespace per crate
+//!
+//! A domain crate sets the prefix of all its metric names once, in its `Cargo.toml`:
+//!
+//! ```toml
+//! [package.metadata.metrics]
+//! namespace = "voice"
+//! ```
+//!
+//! `#[metric] pub static CALLS_TOTAL: IntCounterVec;` is then `voice_calls_total`. A name
+//! that already starts with the namespace (`VOICE_CALLS_TOTAL` would become
+//! `voice_voice_calls_total`) is a compile error, and so is any other key in that table or a
+//! namespace that is not snake_case. The attribute reads the manifest because a proc macro
+//! sees nothing else of the crate; the generated code depends on the file, so changing it
+//! rebuilds the crate.
 //!
 //! A metric is declared at module level (in any module, including `#[cfg(test)] mod tests`),
 //! never inside a fn body, closure or const block: there the build fails with "non-statement

@@ -68,12 +68,15 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         }
         None => quote!(&__METRIC_DESCRIPTOR),
     };
-    // Changing the namespace in Cargo.toml must rebuild the crate: depending on the file
-    // makes rustc (and so cargo) track it.
-    let manifest = checked.manifest.as_ref().map(|manifest| {
+    // Adding or changing the namespace in Cargo.toml must rebuild the crate: depending on the
+    // file makes rustc (and so cargo) track it.
+    let manifest = checked.track_manifest.then(|| {
         quote! {
             #(#cfgs)*
-            const _: &[u8] = ::core::include_bytes!(#manifest);
+            const _: &[u8] = ::core::include_bytes!(::core::concat!(
+                ::core::env!("CARGO_MANIFEST_DIR"),
+                "/Cargo.toml"
+            ));
         }
     });
 

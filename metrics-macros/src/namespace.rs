@@ -17,8 +17,13 @@ use std::path::Path;
 
 pub struct Namespace {
     pub prefix: String,
-    /// The manifest's path, for the expansion to depend on.
-    pub manifest: String,
+}
+
+/// Whether the macro runs under cargo, which sets `CARGO_MANIFEST_DIR`: the expansion then
+/// depends on the manifest, so that adding or changing the namespace rebuilds the crate
+/// (cargo alone does not rebuild a crate when only its `[package.metadata]` changes).
+pub fn has_manifest() -> bool {
+    std::env::var_os("CARGO_MANIFEST_DIR").is_some()
 }
 
 const SECTION: &str = "[package.metadata.metrics]";
@@ -35,10 +40,7 @@ pub fn crate_namespace() -> Result<Option<Namespace>, String> {
     let Some(prefix) = parse(&manifest)? else {
         return Ok(None);
     };
-    Ok(Some(Namespace {
-        prefix,
-        manifest: path.to_string_lossy().into_owned(),
-    }))
+    Ok(Some(Namespace { prefix }))
 }
 
 /// The `namespace` of the `[package.metadata.metrics]` section.

@@ -23,9 +23,9 @@ pub struct Checked {
     pub states: Vec<String>,
     pub callback: Option<syn::Expr>,
     pub const_labels: Vec<(String, String)>,
-    /// The crate's `Cargo.toml`, when its namespace was used: the expansion includes it so
-    /// that changing the namespace rebuilds the crate.
-    pub manifest: Option<String>,
+    /// Whether the expansion should depend on the crate's `Cargo.toml` (under cargo), so that
+    /// a change of namespace rebuilds the crate.
+    pub track_manifest: bool,
 }
 
 /// Collects every error instead of stopping at the first, so one build shows them all.
@@ -205,7 +205,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         states,
         callback: args.callback,
         const_labels,
-        manifest: namespace.map(|namespace| namespace.manifest),
+        track_manifest: crate::namespace::has_manifest(),
     })
 }
 

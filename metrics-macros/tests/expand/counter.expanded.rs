@@ -112,3 +112,6 @@ const _: () = {
 const _: () = {
     let _ = &self::VOICE_CALLS_REJECTED_TOTAL;
 };
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);

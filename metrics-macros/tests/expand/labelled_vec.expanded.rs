@@ -121,3 +121,7 @@ const _: () = {
 const _: () = {
     let _ = &self::VOICE_CALLS_TOTAL;
 };
+#[cfg(feature = "voice")]
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);

@@ -126,6 +126,9 @@ const _: () = {
 const _: () = {
     let _ = &self::SETUP_SECONDS;
 };
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);
 /// The router's state.
 static VOICE_ROUTER_STATE: StateSet = {
     static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
@@ -241,6 +244,9 @@ const _: () = {
 const _: () = {
     let _ = &self::VOICE_ROUTER_STATE;
 };
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);
 /// Calls waiting for an agent.
 static VOICE_QUEUE_DEPTH: GaugeFn = {
     static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
@@ -361,6 +367,9 @@ const _: () = {
 const _: () = {
     let _ = &self::VOICE_QUEUE_DEPTH;
 };
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);
 /// The configuration.
 static VOICE_CONFIG_INFO: Info<1> = {
     static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
@@ -472,3 +481,6 @@ const _: () = {
 const _: () = {
     let _ = &self::VOICE_CONFIG_INFO;
 };
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);
