@@ -459,3 +459,87 @@ fn constant_labels_come_first_on_every_series() {
         ]
     );
 }
+
+/// Written by four threads while a fifth scrapes.
+#[metric(labels = ["worker"], objectives = [(0.5, 0.05), (0.99, 0.001)])]
+static TYPES_CONCURRENT_SECONDS: SummaryVec;
+
+#[test]
+fn concurrent_observers_and_scrapes_lose_nothing() {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let scraper = scope.spawn(|| {
+            let mut scrapes = 0;
+            while !done.load(Ordering::Relaxed) {
+                let text = render("types_concurrent_seconds");
+                assert!(text.starts_with("# HELP types_concurrent_seconds "));
+                scrapes += 1;
+            }
+            scrapes
+        });
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let series = TYPES_CONCURRENT_SECONDS.with_label_values(&["all"]);
+                    for i in 0..10_000 {
+                        series.observe(if i % 100 >= 98 { 2.0 } else { 1.0 });
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.join().unwrap();
+        }
+        done.store(true, Ordering::Relaxed);
+        assert!(scraper.join().unwrap() > 0);
+    });
+    // 40,000 observations, 2% of them 2: the median is 1; the 99th percentile (rank 39,600
+    // +- 40) lies among the twos (ranks 39,201 to 40,000) whatever the interleaving.
+    assert_eq!(
+        render("types_concurrent_seconds"),
+        "# HELP types_concurrent_seconds Written by four threads while a fifth scrapes.\n\
+         # TYPE types_concurrent_seconds summary\n\
+         types_concurrent_seconds{worker=\"all\",quantile=\"0.5\"} 1\n\
+         types_concurrent_seconds{worker=\"all\",quantile=\"0.99\"} 2\n\
+         types_concurrent_seconds_sum{worker=\"all\"} 40800\n\
+         types_concurrent_seconds_count{worker=\"all\"} 40000\n"
+    );
+}
+
+#[test]
+fn protobuf_carries_summaries_state_sets_info_and_callbacks() {
+    // The same values the info test ends with, so the two tests can run in any order.
+    TYPES_CONFIG_INFO.set(&["eu-west", "g711"]);
+    let bytes = registry().encode(
+        metrics_core::Format::Protobuf,
+        Some(&[
+            "types_payload_bytes",
+            "types_router_state",
+            "types_config_info",
+            "types_queue_depth",
+        ]),
+    );
+    let mut input = protobuf::CodedInputStream::from_bytes(&bytes);
+    let mut decoded = Vec::new();
+    while !input.eof().unwrap() {
+        let family: proto::MetricFamily = input.read_message().unwrap();
+        decoded.push((
+            family.name().to_owned(),
+            family.get_field_type(),
+            family.get_metric().len(),
+        ));
+    }
+    assert_eq!(
+        decoded,
+        [
+            ("types_config_info".to_owned(), proto::MetricType::GAUGE, 1),
+            (
+                "types_payload_bytes".to_owned(),
+                proto::MetricType::SUMMARY,
+                1
+            ),
+            ("types_queue_depth".to_owned(), proto::MetricType::GAUGE, 1),
+            ("types_router_state".to_owned(), proto::MetricType::GAUGE, 3),
+        ]
+    );
+}

@@ -28,27 +28,58 @@ pub(crate) struct Stream {
     count: f64,
 }
 
-/// The most a sample's `width + delta` may be at rank `rank` of `count`: the smallest bound
-/// any objective allows there.
+/// The most a sample's `width + delta` may be at each rank: the smallest bound any objective
+/// allows there, with the per-objective constants computed once.
 ///
 /// The paper's bound for objective `(q, e)` is `2 e (count - rank) / (1 - q)` below `q count`
 /// and `2 e rank / q` above, which is `2 e count` at the targeted rank but grows on either side
 /// of it, so a wide sample that straddles the target can exceed the error it promises (the Go
 /// client's summaries show it). Using `e / (1 + 2 e / min(q, 1 - q))` instead keeps every sample
 /// that can answer a query for `q` within `2 e count`.
-fn allowed(objectives: &[Objective], rank: f64, count: f64) -> f64 {
-    let mut bound = f64::MAX;
-    for objective in objectives {
-        let q = objective.quantile;
-        let error = objective.error / (1.0 + 2.0 * objective.error / q.min(1.0 - q));
-        let here = if rank >= q * count {
-            2.0 * error * rank / q
-        } else {
-            2.0 * error * (count - rank) / (1.0 - q)
-        };
-        bound = bound.min(here);
+pub(crate) struct Invariant(Vec<Target>);
+
+#[derive(Clone, Copy)]
+struct Target {
+    quantile: f64,
+    /// `2 e' / q`, the slope above the targeted rank.
+    above: f64,
+    /// `2 e' / (1 - q)`, the slope below it.
+    below: f64,
+}
+
+impl Invariant {
+    pub(crate) const EMPTY: Invariant = Invariant(Vec::new());
+
+    pub(crate) fn new(objectives: &[Objective]) -> Invariant {
+        Invariant(
+            objectives
+                .iter()
+                .map(|objective| {
+                    let q = objective.quantile;
+                    let error = objective.error / (1.0 + 2.0 * objective.error / q.min(1.0 - q));
+                    Target {
+                        quantile: q,
+                        above: 2.0 * error / q,
+                        below: 2.0 * error / (1.0 - q),
+                    }
+                })
+                .collect(),
+        )
     }
-    bound
+
+    #[inline]
+    fn allowed(&self, rank: f64, count: f64) -> f64 {
+        let mut bound = f64::MAX;
+        for target in &self.0 {
+            let here = if rank >= target.quantile * count {
+                target.above * rank
+            } else {
+                target.below * (count - rank)
+            };
+            bound = bound.min(here);
+        }
+        bound
+    }
 }
 
 impl Stream {
@@ -79,7 +110,7 @@ impl Stream {
     }
 
     /// Adds a batch of observations, sorted in increasing order.
-    pub(crate) fn merge(&mut self, sorted: &[f64], objectives: &[Objective]) {
+    pub(crate) fn merge(&mut self, sorted: &[f64], invariant: &Invariant) {
         if sorted.is_empty() {
             return;
         }
@@ -96,7 +127,7 @@ impl Stream {
             let delta = if self.scratch.is_empty() || next == self.samples.len() {
                 0.0
             } else {
-                (allowed(objectives, rank, self.count).floor() - 1.0).max(0.0)
+                (invariant.allowed(rank, self.count).floor() - 1.0).max(0.0)
             };
             self.scratch.push(Sample {
                 value,
@@ -108,11 +139,11 @@ impl Stream {
         }
         self.scratch.extend_from_slice(&self.samples[next..]);
         std::mem::swap(&mut self.samples, &mut self.scratch);
-        self.compress(objectives);
+        self.compress(invariant);
     }
 
     /// Merges neighbouring samples wherever the invariant allows, from the largest down.
-    fn compress(&mut self, objectives: &[Objective]) {
+    fn compress(&mut self, invariant: &Invariant) {
         let len = self.samples.len();
         if len < 2 {
             return;
@@ -130,7 +161,7 @@ impl Stream {
             // allows too much above the targeted quantiles once samples are wide).
             let rank = self.count - after - candidate.width;
             if candidate.width + current.width + current.delta
-                <= allowed(objectives, rank, self.count)
+                <= invariant.allowed(rank, self.count)
             {
                 self.samples[kept].width += candidate.width;
             } else {
@@ -148,7 +179,7 @@ impl Stream {
     /// and that plus its `delta` (`last`). The answer is the sample whose whole range is
     /// closest to the nearest rank `ceil(q n)`, so its rank error is at most the larger
     /// distance, which the invariant keeps within `e n`.
-    pub(crate) fn query(&self, quantile: f64, _objectives: &[Objective]) -> f64 {
+    pub(crate) fn query(&self, quantile: f64) -> f64 {
         let target = (quantile * self.count).ceil().max(1.0);
         let mut best = (f64::INFINITY, f64::NAN);
         let mut before = 0.0;
@@ -208,15 +239,16 @@ mod tests {
     /// returns how many samples the stream kept.
     fn check_objectives(mut values: Vec<f64>, objectives: &[Objective]) -> usize {
         let n = values.len() as f64;
+        let invariant = Invariant::new(objectives);
         let mut stream = Stream::with_capacity(0);
         for batch in values.chunks_mut(500) {
             batch.sort_unstable_by(f64::total_cmp);
-            stream.merge(batch, objectives);
+            stream.merge(batch, &invariant);
         }
         assert_eq!(stream.count(), n);
         // The value of rank r is r itself, so the rank error is |value - q n| / n.
         for objective in objectives {
-            let value = stream.query(objective.quantile, objectives);
+            let value = stream.query(objective.quantile);
             let rank_error = (value - (objective.quantile * n).ceil()).abs() / n;
             assert!(
                 rank_error <= objective.error,
@@ -250,16 +282,17 @@ mod tests {
 
     #[test]
     fn small_streams_are_exact_at_the_ends() {
+        let invariant = Invariant::new(OBJECTIVES);
         let mut stream = Stream::with_capacity(0);
-        assert!(stream.query(0.5, OBJECTIVES).is_nan());
-        stream.merge(&[3.0], OBJECTIVES);
-        assert_eq!(stream.query(0.5, OBJECTIVES), 3.0);
-        stream.merge(&[1.0, 2.0, 4.0, 5.0], OBJECTIVES);
+        assert!(stream.query(0.5).is_nan());
+        stream.merge(&[3.0], &invariant);
+        assert_eq!(stream.query(0.5), 3.0);
+        stream.merge(&[1.0, 2.0, 4.0, 5.0], &invariant);
         // Exact samples give the nearest rank, ceil(q n): the 3rd and the 5th of five.
-        assert_eq!(stream.query(0.5, OBJECTIVES), 3.0);
-        assert_eq!(stream.query(0.9, OBJECTIVES), 5.0);
-        assert_eq!(stream.query(0.99, OBJECTIVES), 5.0);
+        assert_eq!(stream.query(0.5), 3.0);
+        assert_eq!(stream.query(0.9), 5.0);
+        assert_eq!(stream.query(0.99), 5.0);
         stream.reset();
-        assert!(stream.query(0.5, OBJECTIVES).is_nan());
+        assert!(stream.query(0.5).is_nan());
     }
 }
