@@ -41,6 +41,7 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
         "voice_call_setup_seconds",
         "voice_calls_total",
         "voice_config_info",
+        "voice_last_call_end_timestamp_seconds",
         "voice_trunk_state",
     ] {
         assert!(
@@ -48,7 +49,7 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
             "{expected} missing from {names:?}"
         );
     }
-    assert_eq!(names.len(), 22, "unexpected families: {names:?}");
+    assert_eq!(names.len(), 23, "unexpected families: {names:?}");
     assert_eq!(registry().check(), Ok(()));
     assert!(registry().duplicates().is_empty());
 }

@@ -6,7 +6,7 @@
 //! so `CALLS_TOTAL` is exposed as `voice_calls_total`.
 
 use metrics_core::{
-    ErrorKind, HistogramVec, Info, IntCounterVec, IntGauge, StateSet, Summary, metric,
+    ErrorKind, Gauge, HistogramVec, Info, IntCounterVec, IntGauge, StateSet, Summary, metric,
 };
 
 /// Total voice calls, by final status.
@@ -22,6 +22,10 @@ pub static CALL_DURATION_SECONDS: HistogramVec;
 /// Voice calls in progress.
 #[metric]
 pub static ACTIVE_CALLS: IntGauge;
+
+/// When the last call ended, in seconds since the Unix epoch.
+#[metric]
+pub static LAST_CALL_END_TIMESTAMP_SECONDS: Gauge;
 
 /// Time to set up a call, with its median and 99th percentile over the last 10 minutes.
 #[metric(objectives = [(0.5, 0.05), (0.99, 0.001)], max_age = "10m", age_buckets = 5)]
@@ -56,4 +60,5 @@ pub fn record_call_end(status: &str, duration_seconds: f64) {
     CALL_DURATION_SECONDS
         .with_label_values(&[status])
         .observe(duration_seconds);
+    LAST_CALL_END_TIMESTAMP_SECONDS.set_to_current_time();
 }

@@ -17,7 +17,7 @@
 //! an in-progress guard, and the voice configuration is an info metric.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::Router;
@@ -32,7 +32,7 @@ use http_metrics::{
 };
 use metrics_core::http::MetricsEndpoint;
 use metrics_core::http::axum as metrics_axum;
-use metrics_core::{count_errors, timed};
+use metrics_core::{GaugeFn, count_errors, metric, timed};
 use serde::Deserialize;
 use voice_metrics::{
     ACTIVE_CALLS, CALL_ERRORS_TOTAL, CALL_SETUP_SECONDS, CONFIG_INFO, CallError, TRUNK_STATE,
@@ -48,8 +48,21 @@ pub const CALL_STATUSES: [&str; 3] = ["completed", "failed", "no_answer"];
 struct AppState {
     calls: Mutex<HashMap<u64, Instant>>,
     next_call_id: Mutex<u64>,
-    user_cache: Mutex<HashSet<u64>>,
 }
+
+/// The ids of the users loaded so far: the "cache" of `GET /users/{id}`.
+static USER_CACHE: LazyLock<Mutex<HashSet<u64>>> = LazyLock::new(Mutex::default);
+
+fn cached_users() -> usize {
+    USER_CACHE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .len()
+}
+
+/// Entries in the cache, read from the cache itself at scrape time.
+#[metric(callback = cached_users, const_labels = [("cache_key_prefix", "user")])]
+static CACHE_ENTRIES: GaugeFn;
 
 /// The codec calls use unless they ask for another: exposed in `voice_config_info`.
 pub const DEFAULT_CODEC: &str = "opus";
@@ -213,9 +226,8 @@ async fn set_trunk_state(Query(query): Query<TrunkState>) -> Response {
     }
 }
 
-async fn get_user(State(state): State<Arc<AppState>>, Path(id): Path<u64>) -> String {
-    let hit = !state
-        .user_cache
+async fn get_user(Path(id): Path<u64>) -> String {
+    let hit = !USER_CACHE
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(id);

@@ -126,6 +126,7 @@ fn serves_every_metric_from_the_first_scrape() {
         Some("text/plain; version=0.0.4; charset=utf-8")
     );
     for family in [
+        "# TYPE cache_entries gauge",
         "# TYPE cache_hits_total counter",
         "# TYPE cache_misses_total counter",
         "# TYPE http_request_duration_seconds histogram",
@@ -138,12 +139,23 @@ fn serves_every_metric_from_the_first_scrape() {
         "# TYPE voice_call_setup_seconds summary",
         "# TYPE voice_calls_total counter",
         "# TYPE voice_config_info gauge",
+        "# TYPE voice_last_call_end_timestamp_seconds gauge",
         "# TYPE voice_trunk_state gauge",
     ] {
         assert!(response.body.contains(family), "{family} missing");
     }
     assert_eq!(
         sample(&response.body, "voice_active_calls").as_deref(),
+        Some("0")
+    );
+    assert_eq!(
+        family(&response.body, "cache_entries"),
+        "# HELP cache_entries Entries in the cache, read from the cache itself at scrape time.\n\
+         # TYPE cache_entries gauge\n\
+         cache_entries{cache_key_prefix=\"user\"} 0\n"
+    );
+    assert_eq!(
+        sample(&response.body, "voice_last_call_end_timestamp_seconds").as_deref(),
         Some("0")
     );
     // The scrape itself is the one request in flight.
@@ -249,6 +261,24 @@ fn routes_record_the_metrics_a_scrape_then_shows() {
     );
 
     let metrics = service.request("GET", "/metrics").body;
+    assert_eq!(
+        family(&metrics, "cache_entries"),
+        "# HELP cache_entries Entries in the cache, read from the cache itself at scrape time.\n\
+         # TYPE cache_entries gauge\n\
+         cache_entries{cache_key_prefix=\"user\"} 1\n"
+    );
+    let last_call_end: f64 = sample(&metrics, "voice_last_call_end_timestamp_seconds")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!(
+        now - 60.0 < last_call_end && last_call_end <= now,
+        "{last_call_end} is not the time of the last call ({now})"
+    );
     assert_eq!(
         family(&metrics, "voice_trunk_state"),
         "# HELP voice_trunk_state State of the SIP trunk the calls go through.\n\
