@@ -543,3 +543,42 @@ fn protobuf_carries_summaries_state_sets_info_and_callbacks() {
         ]
     );
 }
+
+#[metrics_core::subsystem("types_trunk")]
+mod trunk {
+    use metrics_core::{IntCounter, metric};
+
+    /// SIP registrations sent.
+    #[metric]
+    pub static REGISTRATIONS_TOTAL: IntCounter;
+
+    pub mod channels {
+        use metrics_core::IntGaugeVec;
+
+        /// Channels by direction.
+        #[metrics_core::metric(labels = ["direction"],)]
+        pub static OPEN: IntGaugeVec;
+    }
+
+    /// Not a metric attribute: left alone.
+    #[allow(dead_code)]
+    pub static LIMIT: u32 = 30;
+
+    pub use channels::OPEN as OPEN_CHANNELS;
+}
+
+#[test]
+fn a_module_subsystem_prefixes_every_metric_in_it() {
+    trunk::REGISTRATIONS_TOTAL.inc();
+    trunk::OPEN_CHANNELS.with_label_values(&["inbound"]).set(4);
+    assert_eq!(trunk::LIMIT, 30);
+    assert_eq!(
+        registry().render_only(&["types_trunk_registrations_total", "types_trunk_open"]),
+        "# HELP types_trunk_open Channels by direction.\n\
+         # TYPE types_trunk_open gauge\n\
+         types_trunk_open{direction=\"inbound\"} 4\n\
+         # HELP types_trunk_registrations_total SIP registrations sent.\n\
+         # TYPE types_trunk_registrations_total counter\n\
+         types_trunk_registrations_total 1\n"
+    );
+}

@@ -212,6 +212,35 @@ pub use metrics_macros::timed;
 /// ```
 pub use metrics_macros::count_errors;
 
+/// Puts a subsystem between the crate's namespace and the name of every `#[metric]` in an
+/// inline module (nested modules included), as `subsystem = "..."` on each would.
+///
+/// ```
+/// #[metrics_core::subsystem("trunk")]
+/// mod trunk {
+///     use metrics_core::{metric, IntCounter, IntGauge};
+///
+///     /// SIP registrations sent.
+///     #[metric]
+///     pub static REGISTRATIONS_TOTAL: IntCounter;
+///
+///     /// Channels open on the trunk.
+///     #[metric(name = "open_channels")]
+///     pub static CHANNELS: IntGauge;
+/// }
+///
+/// # fn main() {
+/// trunk::REGISTRATIONS_TOTAL.inc();
+/// let names: Vec<&str> = metrics_core::registry().families().map(|f| f.desc().name).collect();
+/// assert!(names.contains(&"trunk_registrations_total"));
+/// assert!(names.contains(&"trunk_open_channels"));
+/// # }
+/// ```
+///
+/// Only an inline module (`mod trunk { ... }`) can take it; in a module of its own file,
+/// give each metric `subsystem = "trunk"`.
+pub use metrics_macros::subsystem;
+
 /// Implements [`ErrorKind`](trait@ErrorKind) for an enum: each variant's name in snake_case.
 pub use metrics_macros::ErrorKind;
 

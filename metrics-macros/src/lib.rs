@@ -9,6 +9,7 @@ mod lint;
 mod namespace;
 #[cfg(test)]
 mod snapshot;
+mod subsystem;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -41,6 +42,15 @@ pub fn count_errors(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_derive(ErrorKind)]
 pub fn derive_error_kind(input: TokenStream) -> TokenStream {
     instrument::derive_error_kind(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Puts a subsystem in front of the names of every `#[metric]` in an inline module: see
+/// `metrics_core::subsystem`.
+#[proc_macro_attribute]
+pub fn subsystem(args: TokenStream, input: TokenStream) -> TokenStream {
+    subsystem::subsystem(args.into(), input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
