@@ -176,9 +176,9 @@ pub use metrics_macros::timed;
 /// `#[count_errors(METRIC)]`, or `#[count_errors(METRIC, labels = ["value", ...])]` with the
 /// values of the labels before the kind. The kind is [`ErrorKind::error_kind`] of the error
 /// (`#[derive(ErrorKind)]` names each variant in snake_case). `fn` and `async fn` alike; the
-/// body runs in a closure (an async block), so `return` and `?` work as written. A body
-/// that returns a borrow of a local of the function cannot be instrumented this way (the
-/// closure owns the arguments); count by hand there.
+/// body runs in a closure (an async block), so `return` and `?` work as written. Two
+/// signatures cannot be instrumented this way (count by hand there): a return type with
+/// `impl Trait` in it, and a sync fn whose result borrows from an argument passed by value.
 ///
 /// ```
 /// use metrics_core::{count_errors, metric, ErrorKind, IntCounterVec};

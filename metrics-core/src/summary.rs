@@ -116,7 +116,11 @@ impl Window {
             self.streams = (0..buckets)
                 .map(|_| Stream::with_capacity(2 * SUMMARY_BUFFER))
                 .collect();
-            self.head_expires = Some(now + step);
+            // A window too long for the clock never rotates.
+            self.head_expires = now.checked_add(step);
+            if self.head_expires.is_none() {
+                self.head_expires = Some(now);
+            }
             return;
         };
         if now < expires {
@@ -127,14 +131,16 @@ impl Window {
         let mut expires = expires;
         let mut rotations = 0;
         while now >= expires && rotations < self.streams.len() {
-            self.streams[self.head].reset();
-            self.head = (self.head + 1) % self.streams.len();
-            expires += step;
+            if let Some(stream) = self.streams.get_mut(self.head) {
+                stream.reset();
+            }
+            self.head = (self.head + 1) % self.streams.len().max(1);
+            expires = expires.checked_add(step).unwrap_or(expires);
             rotations += 1;
         }
         if now >= expires {
             // Idle for longer than the whole window: every stream is empty now.
-            expires = now + step;
+            expires = now.checked_add(step).unwrap_or(now);
         }
         self.head_expires = Some(expires);
     }

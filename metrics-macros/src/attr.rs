@@ -207,6 +207,8 @@ fn objectives(expr: &Expr) -> syn::Result<Objectives> {
 const MAX_AGE_FORM: &str = "`max_age` is a whole number of seconds (`max_age = 600`) or a \
                             duration string (`max_age = \"10m\"`, `\"90s\"`, `\"1h\"`)";
 
+const MAX_AGE_LIMIT: u64 = 366 * 24 * 3600;
+
 /// `600` or `"10m"`, in seconds.
 fn max_age(expr: &Expr) -> syn::Result<u64> {
     let error = || syn::Error::new(expr.span(), MAX_AGE_FORM);
@@ -230,10 +232,10 @@ fn max_age(expr: &Expr) -> syn::Result<u64> {
         }
         _ => return Err(error()),
     };
-    if seconds == 0 {
+    if !(1..=MAX_AGE_LIMIT).contains(&seconds) {
         return Err(syn::Error::new(
             expr.span(),
-            "`max_age` must be at least 1 second",
+            "`max_age` is from 1 second to 366 days (`\"8784h\"`)",
         ));
     }
     Ok(seconds)
