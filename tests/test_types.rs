@@ -582,3 +582,30 @@ fn a_module_subsystem_prefixes_every_metric_in_it() {
          types_trunk_registrations_total 1\n"
     );
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, metrics_core::States)]
+enum WorkerState {
+    Idle,
+    Busy,
+    ShuttingDown,
+}
+
+/// What the transcoding worker is doing.
+#[metric]
+static TYPES_WORKER_STATE: StateSet<WorkerState>;
+
+#[test]
+fn stateset_from_an_enum_takes_the_enum() {
+    assert_eq!(TYPES_WORKER_STATE.state(), Some(WorkerState::Idle));
+    TYPES_WORKER_STATE.set(WorkerState::ShuttingDown);
+    assert_eq!(TYPES_WORKER_STATE.state(), Some(WorkerState::ShuttingDown));
+    assert_eq!(TYPES_WORKER_STATE.get(), "shutting_down");
+    assert_eq!(
+        render("types_worker_state"),
+        "# HELP types_worker_state What the transcoding worker is doing.\n\
+         # TYPE types_worker_state gauge\n\
+         types_worker_state{types_worker_state=\"idle\"} 0\n\
+         types_worker_state{types_worker_state=\"busy\"} 0\n\
+         types_worker_state{types_worker_state=\"shutting_down\"} 1\n"
+    );
+}

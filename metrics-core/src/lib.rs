@@ -241,6 +241,10 @@ pub use metrics_macros::count_errors;
 /// give each metric `subsystem = "trunk"`.
 pub use metrics_macros::subsystem;
 
+/// Implements [`States`](trait@States) for a fieldless enum: each variant's name in snake_case
+/// is a state of a [`StateSet<E>`](StateSet).
+pub use metrics_macros::States;
+
 /// Implements [`ErrorKind`](trait@ErrorKind) for an enum: each variant's name in snake_case.
 pub use metrics_macros::ErrorKind;
 
@@ -258,7 +262,7 @@ pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::registry::{Registry, registry};
-pub use crate::stateset::StateSet;
+pub use crate::stateset::{Named, StateSet, States};
 pub use crate::summary::{SUMMARY_BUFFER, Summary};
 pub use crate::text::TEXT_CONTENT_TYPE;
 pub use crate::timer::{Observer, Timer};

@@ -1,5 +1,6 @@
 //! State sets: which one of a fixed list of states something is in.
 
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use prometheus::proto;
@@ -36,20 +37,68 @@ use crate::{Collect, Descriptor, Error};
 ///
 /// Setting a state is one relaxed atomic store; [`set`](Self::set) first finds the state's
 /// index by comparing names, [`set_index`](Self::set_index) skips that.
-pub struct StateSet {
+///
+/// # States from an enum
+///
+/// `StateSet<E>` takes its states from a fieldless enum with `#[derive(States)]` (each
+/// variant's name in snake_case), and `set` takes the enum, so it cannot fail:
+///
+/// ```
+/// use metrics_core::{metric, StateSet, States};
+///
+/// #[derive(Clone, Copy, Debug, PartialEq, States)]
+/// enum WorkerState {
+///     Idle,
+///     Busy,
+///     ShuttingDown,
+/// }
+///
+/// /// What the transcoding worker is doing.
+/// #[metric]
+/// static VOICE_WORKER_STATE: StateSet<WorkerState>;
+///
+/// # fn main() {
+/// VOICE_WORKER_STATE.set(WorkerState::ShuttingDown);
+/// assert_eq!(VOICE_WORKER_STATE.get(), "shutting_down");
+/// assert_eq!(VOICE_WORKER_STATE.state(), Some(WorkerState::ShuttingDown));
+/// assert_eq!(VOICE_WORKER_STATE.states(), ["idle", "busy", "shutting_down"]);
+/// # }
+/// ```
+pub struct StateSet<E = Named> {
     desc: &'static Descriptor,
     current: AtomicUsize,
+    states: PhantomData<fn() -> E>,
 }
 
-impl StateSet {
-    #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor) -> Self {
-        StateSet {
-            desc,
-            current: AtomicUsize::new(0),
-        }
+/// The states of a [`StateSet`] declared with `states = [...]`: named by strings.
+pub enum Named {}
+
+/// A fieldless enum whose variants are the states of a [`StateSet<E>`]; implemented by
+/// `#[derive(States)]`.
+pub trait States: Copy + 'static {
+    /// The label value of each variant, in declaration order.
+    const NAMES: &'static [&'static str];
+    /// Every variant, in declaration order.
+    const ALL: &'static [Self];
+    /// The position of this variant in [`ALL`](Self::ALL).
+    fn index(self) -> usize;
+}
+
+impl<E: States> StateSet<E> {
+    /// Switches to `state`.
+    #[inline]
+    pub fn set(&self, state: E) {
+        self.current.store(state.index(), Ordering::Relaxed);
     }
 
+    /// The current state as the enum (`None` only if the enum's `NAMES` and `ALL` disagree,
+    /// which `#[derive(States)]` never makes them do).
+    pub fn state(&self) -> Option<E> {
+        E::ALL.get(self.current.load(Ordering::Relaxed)).copied()
+    }
+}
+
+impl StateSet<Named> {
     /// Switches to `state`, or returns [`Error::UnknownState`] (and stays in the current
     /// state) when it is not one of the declared states.
     pub fn set(&self, state: &str) -> Result<(), Error> {
@@ -63,6 +112,17 @@ impl StateSet {
                 state: state.to_owned(),
                 states: self.states(),
             }),
+        }
+    }
+}
+
+impl<E> StateSet<E> {
+    #[doc(hidden)]
+    pub const fn __new(desc: &'static Descriptor) -> Self {
+        StateSet {
+            desc,
+            current: AtomicUsize::new(0),
+            states: PhantomData,
         }
     }
 
@@ -107,7 +167,7 @@ impl StateSet {
     }
 }
 
-impl Collect for StateSet {
+impl<E: 'static> Collect for StateSet<E> {
     fn desc(&self) -> &'static Descriptor {
         self.desc
     }

@@ -111,6 +111,8 @@ pub struct MetricTypeInfo {
     pub kind: Kind,
     pub is_vec: bool,
     pub explicit_label_count: Option<(usize, Span)>,
+    /// `E` of `StateSet<E>`: the enum whose variants are the states.
+    pub state_enum: Option<Type>,
 }
 
 pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, Summary, \
@@ -153,6 +155,38 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
     };
     // `Info<N>` takes its label count like a `*Vec`.
     let is_vec = is_vec || kind == Kind::Info;
+    if kind == Kind::StateSet {
+        let state_enum = match &segment.arguments {
+            PathArguments::None => None,
+            PathArguments::AngleBracketed(args) => {
+                match &args.args.iter().collect::<Vec<_>>()[..] {
+                    [GenericArgument::Type(state_enum)] => Some(state_enum.clone()),
+                    _ => None,
+                }
+                .map(Some)
+                .ok_or_else(|| {
+                    syn::Error::new(
+                        args.span(),
+                        "the parameter of `StateSet` is the enum of its states: \
+                     `StateSet<WorkerState>` with `#[derive(States)] enum WorkerState { ... }`",
+                    )
+                })?
+            }
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "the parameter of `StateSet` is the enum of its states: \
+                     `StateSet<WorkerState>`",
+                ));
+            }
+        };
+        return Ok(MetricTypeInfo {
+            kind,
+            is_vec: false,
+            explicit_label_count: None,
+            state_enum,
+        });
+    }
     let explicit_label_count = match &segment.arguments {
         PathArguments::None => None,
         arguments => Some(label_count_argument(arguments, is_vec)?),
@@ -161,6 +195,7 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
         kind,
         is_vec,
         explicit_label_count,
+        state_enum: None,
     })
 }
 

@@ -132,7 +132,9 @@ fn options(checked: &Checked) -> TokenStream {
     if let Some(count) = checked.age_buckets {
         fields.push(quote!(age_buckets: #count));
     }
-    if !checked.states.is_empty() {
+    if let Some(state_enum) = &checked.state_enum {
+        fields.push(quote!(states: <#state_enum as ::metrics_core::States>::NAMES));
+    } else if !checked.states.is_empty() {
         let states = &checked.states;
         fields.push(quote!(states: &[#(#states),*]));
     }

@@ -54,3 +54,11 @@ pub fn subsystem(args: TokenStream, input: TokenStream) -> TokenStream {
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }
+
+/// Implements `metrics_core::States` for a fieldless enum: each variant's name in snake_case.
+#[proc_macro_derive(States)]
+pub fn derive_states(input: TokenStream) -> TokenStream {
+    instrument::derive_states(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -21,6 +21,8 @@ pub struct Checked {
     pub max_age: Option<u64>,
     pub age_buckets: Option<u32>,
     pub states: Vec<String>,
+    /// `E` of `StateSet<E>`, whose `States::NAMES` are the states.
+    pub state_enum: Option<syn::Type>,
     pub callback: Option<syn::Expr>,
     pub const_labels: Vec<(String, String)>,
     /// Whether the expansion should depend on the crate's `Cargo.toml` (under cargo), so that
@@ -175,7 +177,13 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
     };
 
     let objectives = check_objectives(&mut errors, &args, kind);
-    let states = check_states(&mut errors, &args, kind, &item.ty);
+    let states = check_states(
+        &mut errors,
+        &args,
+        kind,
+        &item.ty,
+        type_info.state_enum.is_some(),
+    );
     let const_labels = check_const_labels(&mut errors, &args, kind, &labels, &name);
 
     match (&args.callback, kind.is_callback()) {
@@ -203,6 +211,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         max_age: args.max_age.map(|(seconds, _)| seconds),
         age_buckets: args.age_buckets.map(|(count, _)| count),
         states,
+        state_enum: type_info.state_enum,
         callback: args.callback,
         const_labels,
         track_manifest: crate::namespace::has_manifest(),
@@ -294,16 +303,30 @@ fn check_objectives(errors: &mut Errors, args: &Args, kind: Kind) -> Vec<(f64, f
         .collect()
 }
 
-fn check_states(errors: &mut Errors, args: &Args, kind: Kind, ty: &syn::Type) -> Vec<String> {
+fn check_states(
+    errors: &mut Errors,
+    args: &Args,
+    kind: Kind,
+    ty: &syn::Type,
+    from_enum: bool,
+) -> Vec<String> {
     let Some(states) = &args.states else {
-        if kind == Kind::StateSet {
+        if kind == Kind::StateSet && !from_enum {
             errors.push(
                 ty.span(),
-                "a `StateSet` needs its states: add `states = [\"idle\", \"busy\"]` to #[metric]",
+                "a `StateSet` needs its states: add `states = [\"idle\", \"busy\"]` to \
+                 #[metric], or declare `StateSet<E>` for an enum `E` with `#[derive(States)]`",
             );
         }
         return Vec::new();
     };
+    if from_enum {
+        errors.push(
+            states.span,
+            "the states of a `StateSet<E>` are the variants of `E`: remove `states`",
+        );
+        return Vec::new();
+    }
     if kind != Kind::StateSet {
         errors.push(states.span, "`states` only apply to `StateSet`");
         return Vec::new();

@@ -484,3 +484,120 @@ const _: () = {
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
+/// What the worker is doing.
+static VOICE_WORKER_STATE: StateSet<WorkerState> = {
+    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+        name: "voice_worker_state",
+        help: "What the worker is doing.",
+        labels: &[],
+        buckets: &[],
+        module_path: ::core::module_path!(),
+        file: ::core::file!(),
+        line: ::core::line!(),
+        options: ::metrics_core::__private::Options {
+            states: <WorkerState as ::metrics_core::States>::NAMES,
+            ..::metrics_core::__private::Options::NONE
+        },
+    };
+    <StateSet<WorkerState>>::__new(&__METRIC_DESCRIPTOR)
+};
+const _: () = {
+    #[::metrics_core::__private::linkme::distributed_slice(
+        ::metrics_core::__private::METRICS
+    )]
+    #[linkme(crate = ::metrics_core::__private::linkme)]
+    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
+        &VOICE_WORKER_STATE,
+    );
+};
+#[doc(hidden)]
+#[macro_export]
+macro_rules! metric_named_voice_worker_state {
+    () => {};
+}
+#[cfg(not(test))]
+const _: () = {
+    #[used]
+    #[unsafe(
+        export_name = "metric `voice_worker_state` is defined twice, rename one of them"
+    )]
+    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+};
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+        ),
+        not(test)
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ".pushsection .metrics_core_names,\"a\"",
+    ".globl \"metric `voice_worker_state` is defined twice in the linked crates\"",
+    "\"metric `voice_worker_state` is defined twice in the linked crates\":",
+    ".popsection"
+);
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        not(
+            all(
+                any(
+                    target_os = "linux",
+                    target_os = "android",
+                    target_os = "freebsd",
+                    target_os = "netbsd",
+                    target_os = "openbsd",
+                    target_os = "dragonfly",
+                    target_os = "illumos",
+                ),
+                not(test)
+            )
+        )
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ""
+);
+#[cfg(
+    not(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        )
+    )
+)]
+const _: () = {
+    let _ = &self::VOICE_WORKER_STATE;
+};
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);

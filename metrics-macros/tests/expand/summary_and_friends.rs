@@ -13,3 +13,7 @@ static VOICE_QUEUE_DEPTH: GaugeFn;
 /// The configuration.
 #[metric(labels = ["codec"])]
 static VOICE_CONFIG_INFO: Info;
+
+/// What the worker is doing.
+#[metric]
+static VOICE_WORKER_STATE: StateSet<WorkerState>;
