@@ -46,12 +46,33 @@ pub fn crate_namespace() -> Result<Option<Namespace>, String> {
 /// The `namespace` of the `[package.metadata.metrics]` section.
 fn parse(manifest: &str) -> Result<Option<String>, String> {
     let mut in_section = false;
+    let mut in_metadata = false;
     let mut namespace = None;
+    let other_form = || {
+        format!(
+            "Cargo.toml: write the metrics settings as a `{SECTION}` section with \
+             `namespace = \"...\"` under it; #[metric] reads no other form"
+        )
+    };
     for line in manifest.lines() {
         let line = line.trim();
         if line.starts_with('[') {
-            in_section = line == SECTION;
+            let header: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+            in_section = header == SECTION;
+            in_metadata = header == "[package.metadata]";
+            if !in_section && header.starts_with("[package.metadata.metrics") {
+                return Err(other_form());
+            }
             continue;
+        }
+        // `metrics = { namespace = ... }` under `[package.metadata]`, or a dotted key: read
+        // by cargo, but not by this parser, so refused rather than ignored.
+        let key = line.split('=').next().unwrap_or("").trim();
+        if (in_metadata && (key == "metrics" || key.starts_with("metrics.")))
+            || key.starts_with("metadata.metrics")
+            || key.starts_with("package.metadata.metrics")
+        {
+            return Err(other_form());
         }
         if !in_section || line.is_empty() || line.starts_with('#') {
             continue;
@@ -99,6 +120,19 @@ mod tests {
                     .to_owned()
             )
         );
+        let other_form = Err("Cargo.toml: write the metrics settings as a \
+                              `[package.metadata.metrics]` section with `namespace = \"...\"` \
+                              under it; #[metric] reads no other form"
+            .to_owned());
+        assert_eq!(
+            parse("[package.metadata]\nmetrics = { namespace = \"voice\" }\n"),
+            other_form
+        );
+        assert_eq!(
+            parse("[package]\nmetadata.metrics.namespace = \"voice\"\n"),
+            other_form
+        );
+        assert_eq!(parse("[ package.metadata.metrics.x ]\n"), other_form);
         assert_eq!(
             parse("[package.metadata.metrics]\nnamespace = \"Voice\"\n"),
             Err(
