@@ -5,8 +5,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use metrics_core::{
-    Counter, Gauge, Histogram, HistogramVec, IntCounter, IntCounterVec, IntGauge, StateSet,
-    Summary, metric,
+    Counter, ErrorKind, Gauge, Histogram, HistogramVec, IntCounter, IntCounterVec, IntGauge,
+    StateSet, Summary, count_errors, metric, timed,
 };
 
 /// Counts allocations made by the current thread only, so the test harness's other threads do
@@ -165,4 +165,39 @@ fn a_summary_with_quantiles_stops_allocating_once_its_streams_have_grown() {
     });
     assert_eq!(allocations, 0);
     assert_eq!(ALLOC_SETUP_SECONDS.get_sample_count(), 100_000);
+}
+
+/// Timed by the attribute.
+#[metric]
+static ALLOC_HANDLER_SECONDS: Histogram;
+/// Errors by kind.
+#[metric(labels = ["kind"])]
+static ALLOC_ERRORS_TOTAL: IntCounterVec;
+
+#[derive(Debug, ErrorKind)]
+enum AllocError {
+    Odd,
+}
+
+#[timed(ALLOC_HANDLER_SECONDS)]
+#[count_errors(ALLOC_ERRORS_TOTAL)]
+fn handler(i: u64) -> Result<u64, AllocError> {
+    if i % 2 == 1 {
+        return Err(AllocError::Odd);
+    }
+    Ok(i / 2)
+}
+
+#[test]
+fn timed_and_counted_functions_allocate_nothing() {
+    // The first error creates the `kind="odd"` series.
+    assert!(handler(1).is_err());
+    let allocations = allocations_during(|| {
+        for i in 0..10_000 {
+            let _ = std::hint::black_box(handler(i));
+        }
+    });
+    assert_eq!(allocations, 0);
+    assert_eq!(ALLOC_HANDLER_SECONDS.get_sample_count(), 10_001);
+    assert_eq!(ALLOC_ERRORS_TOTAL.with_label_values(&["odd"]).get(), 5_001);
 }
