@@ -5,8 +5,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use metrics_core::{
-    Counter, Family, Gauge, Histogram, HistogramVec, IntCounter, IntCounterVec, IntGauge, LabelSet,
-    LabelValue, metric,
+    Counter, ErrorKind, Family, Gauge, Histogram, HistogramVec, IntCounter, IntCounterVec,
+    IntGauge, LabelSet, LabelValue, StateSet, Summary, count_errors, metric, timed,
 };
 
 #[derive(Clone, Copy, LabelValue)]
@@ -140,4 +140,100 @@ fn a_new_series_allocates_and_is_counted_by_this_test() {
             .inc();
     });
     assert!(allocations > 0);
+}
+
+/// Summary with quantiles.
+#[metric(objectives = [(0.5, 0.05), (0.9, 0.01), (0.99, 0.001)])]
+static ALLOC_SETUP_SECONDS: Summary;
+/// Summary without quantiles.
+#[metric]
+static ALLOC_PAYLOAD_BYTES: Summary;
+/// State set.
+#[metric(states = ["idle", "busy"])]
+static ALLOC_WORKER_STATE: StateSet;
+/// Timed histogram.
+#[metric]
+static ALLOC_TIMED_SECONDS: Histogram;
+/// In-progress gauge.
+#[metric]
+static ALLOC_WORKERS_BUSY: IntGauge;
+
+/// Values from a fixed pseudo-random sequence, in [0, 1).
+fn values(count: usize, seed: u64) -> impl Iterator<Item = f64> {
+    let mut state = seed;
+    (0..count).map(move |_| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    })
+}
+
+#[test]
+fn guards_timers_states_and_plain_summaries_allocate_nothing() {
+    ALLOC_TIMED_SECONDS.observe(0.1);
+    let allocations = allocations_during(|| {
+        for i in 0..10_000 {
+            let _in_progress = ALLOC_WORKERS_BUSY.track_inprogress();
+            let _timer = ALLOC_TIMED_SECONDS.start_timer();
+            ALLOC_PAYLOAD_BYTES.observe(i as f64);
+            ALLOC_WORKER_STATE.set_index(i % 2).unwrap();
+            ALLOC_WORKER_STATE.set("busy").unwrap();
+        }
+    });
+    assert_eq!(allocations, 0);
+    assert_eq!(ALLOC_PAYLOAD_BYTES.get_sample_count(), 10_000);
+    assert_eq!(ALLOC_TIMED_SECONDS.get_sample_count(), 10_001);
+    assert_eq!(ALLOC_WORKERS_BUSY.get(), 0);
+}
+
+#[test]
+fn a_summary_with_quantiles_stops_allocating_once_its_streams_have_grown() {
+    // The first observation allocates the buffer and the streams; merging grows the streams
+    // to the size the objectives need for this many observations.
+    for value in values(50_000, 1) {
+        ALLOC_SETUP_SECONDS.observe(value);
+    }
+    let allocations = allocations_during(|| {
+        for value in values(50_000, 2) {
+            ALLOC_SETUP_SECONDS.observe(value);
+        }
+    });
+    assert_eq!(allocations, 0);
+    assert_eq!(ALLOC_SETUP_SECONDS.get_sample_count(), 100_000);
+}
+
+/// Timed by the attribute.
+#[metric]
+static ALLOC_HANDLER_SECONDS: Histogram;
+/// Errors by kind.
+#[metric(labels = ["kind"])]
+static ALLOC_ERRORS_TOTAL: IntCounterVec;
+
+#[derive(Debug, ErrorKind)]
+enum AllocError {
+    Odd,
+}
+
+#[timed(ALLOC_HANDLER_SECONDS)]
+#[count_errors(ALLOC_ERRORS_TOTAL)]
+fn handler(i: u64) -> Result<u64, AllocError> {
+    if i % 2 == 1 {
+        return Err(AllocError::Odd);
+    }
+    Ok(i / 2)
+}
+
+#[test]
+fn timed_and_counted_functions_allocate_nothing() {
+    // The first error creates the `kind="odd"` series.
+    assert!(handler(1).is_err());
+    let allocations = allocations_during(|| {
+        for i in 0..10_000 {
+            let _ = std::hint::black_box(handler(i));
+        }
+    });
+    assert_eq!(allocations, 0);
+    assert_eq!(ALLOC_HANDLER_SECONDS.get_sample_count(), 10_001);
+    assert_eq!(ALLOC_ERRORS_TOTAL.with_label_values(&["odd"]).get(), 5_001);
 }

@@ -19,6 +19,7 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
         "cache_hits_total",
         "cache_misses_total",
         "http_request_duration_seconds",
+        "http_requests_in_flight",
         "http_requests_total",
         "security_violations_total",
         // metrics-core itself
@@ -36,14 +37,19 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
         // examples/voice-metrics
         "voice_active_calls",
         "voice_call_duration_seconds",
+        "voice_call_errors_total",
+        "voice_call_setup_seconds",
         "voice_calls_total",
+        "voice_config_info",
+        "voice_last_call_end_timestamp_seconds",
+        "voice_trunk_state",
     ] {
         assert!(
             names.contains(&expected),
             "{expected} missing from {names:?}"
         );
     }
-    assert_eq!(names.len(), 17, "unexpected families: {names:?}");
+    assert_eq!(names.len(), 23, "unexpected families: {names:?}");
     assert_eq!(registry().check(), Ok(()));
     assert!(registry().duplicates().is_empty());
 }
@@ -60,7 +66,7 @@ fn descriptors_say_where_each_metric_was_defined() {
         "{}",
         desc.file
     );
-    assert_eq!(desc.line, 37);
+    assert_eq!(desc.line, 43);
     assert_eq!(
         registry()
             .get("voice_call_duration_seconds")

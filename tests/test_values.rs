@@ -6,7 +6,8 @@
 //! other series or other metrics never interfere.
 
 use voice_metrics::{
-    CallStatus, VOICE_ACTIVE_CALLS, VOICE_CALL_DURATION_SECONDS, VOICE_CALLS_TOTAL,
+    ACTIVE_CALLS as VOICE_ACTIVE_CALLS, CALL_DURATION_SECONDS as VOICE_CALL_DURATION_SECONDS,
+    CALLS_TOTAL as VOICE_CALLS_TOTAL, CallStatus,
 };
 
 #[test]

@@ -38,6 +38,7 @@ macro_rules! build_info {
                 module_path: ::core::module_path!(),
                 file: ::core::file!(),
                 line: ::core::line!(),
+                options: $crate::__private::Options::NONE,
             };
             static INFO: $crate::__private::BuildInfo = $crate::__private::BuildInfo::__new(
                 &DESC,

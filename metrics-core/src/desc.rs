@@ -22,6 +22,50 @@ pub struct Descriptor {
     pub file: &'static str,
     /// `line!()` of the definition.
     pub line: u32,
+    /// What only some metric types use (summary objectives, state names, constant labels);
+    /// [`Options::NONE`] for the rest.
+    pub options: Options,
+}
+
+/// The settings of a [`Descriptor`] that only some metric types use, written by `#[metric]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// A [`Summary`](crate::Summary)'s quantiles and their allowed rank errors.
+    pub objectives: &'static [Objective],
+    /// How long a summary's observations count towards its quantiles, in seconds.
+    pub max_age_seconds: u64,
+    /// Into how many buckets a summary's window is divided: the window slides by
+    /// `max_age_seconds / age_buckets`.
+    pub age_buckets: u32,
+    /// A [`StateSet`](crate::StateSet)'s states, in declaration order.
+    pub states: &'static [&'static str],
+    /// Labels with a fixed value on every series of the metric, before its own labels.
+    pub const_labels: &'static [(&'static str, &'static str)],
+}
+
+impl Options {
+    /// No objectives, states or constant labels; a summary's window defaults (10 minutes in 5
+    /// buckets, as the Go client's).
+    pub const NONE: Options = Options {
+        objectives: &[],
+        max_age_seconds: 600,
+        age_buckets: 5,
+        states: &[],
+        const_labels: &[],
+    };
+}
+
+/// A quantile a [`Summary`](crate::Summary) reports, and how far from it (in rank, as a
+/// fraction of the observations) the reported value may be.
+///
+/// `Objective { quantile: 0.99, error: 0.001 }` reports a value whose rank among the
+/// observations in the window lies between the 98.9th and 99.1st percentile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Objective {
+    /// The quantile, from 0 to 1.
+    pub quantile: f64,
+    /// The allowed rank error, in `(0, 1)`.
+    pub error: f64,
 }
 
 impl Descriptor {

@@ -56,6 +56,15 @@ pub enum Error {
         /// The second metric, and where it is defined.
         second: (&'static str, String),
     },
+    /// A [`StateSet`](crate::StateSet) was set to a state it does not declare.
+    UnknownState {
+        /// The metric's name.
+        metric: &'static str,
+        /// The state that was asked for.
+        state: String,
+        /// The declared states.
+        states: &'static [&'static str],
+    },
     /// A collector given to [`Registry::register`](crate::Registry::register) exposes a name
     /// that a metric already in the registry exposes too.
     NameClash {
@@ -107,6 +116,14 @@ impl fmt::Display for Error {
                 "metrics `{}` (at {}) and `{}` (at {}) both expose the name `{name}`; \
                  rename one of them",
                 first.0, first.1, second.0, second.1
+            ),
+            Error::UnknownState {
+                metric,
+                state,
+                states,
+            } => write!(
+                f,
+                "metric `{metric}` has no state `{state}`; its states are {states:?}"
             ),
             Error::NameClash { name, with } => write!(
                 f,

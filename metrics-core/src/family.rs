@@ -9,7 +9,7 @@ use crate::metric::label_pair;
 use crate::overflow;
 use crate::series::{Lookup, SeriesTable};
 use crate::sync::const_fn;
-use crate::text::render_label_pairs;
+use crate::text::{const_label_pairs, series_labels};
 use crate::vec::{
     DEFAULT_MAX_SERIES, ValuesHasher, collect_series, encode_series, overflow_series,
 };
@@ -161,9 +161,7 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
     fn closed_series(&self) -> impl Iterator<Item = (&M, &str)> {
         let labels = self.closed_labels.get_or_init(|| {
             (0..self.closed.len())
-                .map(|index| {
-                    render_label_pairs(self.desc.labels, &closed_values::<L>(index)).into()
-                })
+                .map(|index| series_labels(self.desc, &closed_values::<L>(index)).into())
                 .collect()
         });
         self.closed
@@ -179,7 +177,7 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
             || {
                 let mut values: Vec<Box<str>> = Vec::with_capacity(Q::LEN);
                 labels.for_each_value(|_, value| values.push(value.into()));
-                let rendered = render_label_pairs(self.desc.labels, &values).into();
+                let rendered = series_labels(self.desc, &values).into();
                 (
                     values.into_boxed_slice(),
                     rendered,
@@ -263,13 +261,14 @@ impl<L: LabelSet + 'static, M: Metric, const C: usize> Collect for Family<L, M, 
             .iter()
             .enumerate()
             .map(|(index, metric)| {
-                let pairs = self
-                    .desc
-                    .labels
-                    .iter()
-                    .zip(closed_values::<L>(index))
-                    .map(|(name, value)| label_pair(name, value))
-                    .collect();
+                let mut pairs = const_label_pairs(self.desc);
+                pairs.extend(
+                    self.desc
+                        .labels
+                        .iter()
+                        .zip(closed_values::<L>(index))
+                        .map(|(name, value)| label_pair(name, value)),
+                );
                 metric.__to_proto(pairs)
             })
             .collect()

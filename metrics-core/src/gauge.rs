@@ -3,6 +3,7 @@
 use prometheus::proto;
 
 use crate::atomic::AtomicF64;
+use crate::inprogress::InProgress;
 use crate::metric::{impl_collect_for_metric, sealed};
 use crate::sync::{AtomicI64, Ordering, const_fn};
 use crate::text::{write_f64, write_i64, write_sample_prefix};
@@ -75,6 +76,18 @@ impl Gauge {
     #[inline]
     pub fn get(&self) -> f64 {
         self.value.get()
+    }
+
+    /// Sets the value to the current Unix time in seconds, e.g. for
+    /// `..._last_success_timestamp_seconds`.
+    pub fn set_to_current_time(&self) {
+        self.set(crate::created::now());
+    }
+
+    /// Adds one now and subtracts it when the returned guard is dropped (also on an early
+    /// return or a panic): see [`InProgress`].
+    pub fn track_inprogress(&self) -> InProgress<'_> {
+        InProgress::gauge(self)
     }
 }
 
@@ -174,6 +187,17 @@ impl IntGauge {
     #[inline]
     pub fn get(&self) -> i64 {
         self.value.load(Ordering::Relaxed)
+    }
+
+    /// Sets the value to the current Unix time in whole seconds.
+    pub fn set_to_current_time(&self) {
+        self.set(crate::created::now() as i64);
+    }
+
+    /// Adds one now and subtracts it when the returned guard is dropped (also on an early
+    /// return or a panic): see [`InProgress`].
+    pub fn track_inprogress(&self) -> InProgress<'_> {
+        InProgress::int_gauge(self)
     }
 }
 

@@ -10,6 +10,7 @@ use crate::metric::{impl_collect_for_metric, sealed};
 use crate::openmetrics;
 use crate::sync::{AtomicU64, Ordering, const_fn};
 use crate::text::{write_bucket, write_f64, write_sample_prefix, write_u64};
+use crate::timer::{Observer, Timer};
 use crate::{Descriptor, Error, Metric, MetricType, rejected};
 
 /// The buckets a histogram gets when `#[metric]` is given none: the Prometheus clients'
@@ -96,6 +97,17 @@ impl Histogram {
         Ok(())
     }
 
+    /// Starts a [`Timer`] that observes the elapsed seconds into this histogram when dropped.
+    pub fn start_timer(&self) -> Timer<'_> {
+        Timer::new(self)
+    }
+
+    /// Runs `f` and observes how many seconds it took.
+    pub fn observe_closure_duration<T>(&self, f: impl FnOnce() -> T) -> T {
+        let _timer = self.start_timer();
+        f()
+    }
+
     /// How many observations were recorded.
     pub fn get_sample_count(&self) -> u64 {
         self.counts()
@@ -136,6 +148,12 @@ impl Histogram {
                 total
             })
             .collect()
+    }
+}
+
+impl Observer for Histogram {
+    fn observe_seconds(&self, seconds: f64) {
+        self.observe(seconds);
     }
 }
 

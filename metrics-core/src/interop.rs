@@ -32,8 +32,13 @@ pub(crate) fn exposed_names(name: &str, metric_type: MetricType) -> Vec<String> 
                 names.push(format!("{name}{suffix}"));
             }
         }
+        MetricType::Summary => {
+            for suffix in ["_count", "_sum", "_created"] {
+                names.push(format!("{name}{suffix}"));
+            }
+        }
         MetricType::Info => names.push(format!("{family}_info")),
-        MetricType::Gauge => {}
+        MetricType::Gauge | MetricType::StateSet => {}
     }
     names.sort();
     names.dedup();

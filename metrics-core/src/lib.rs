@@ -32,12 +32,36 @@
 //! `#[metric(name = "...", labels = [...], buckets = [...])]`, every argument optional:
 //!
 //! - `name`: the exposed name; by default the static's name in lower case.
-//! - `labels`: label names, for the `*Vec` types (required there, refused elsewhere). The
-//!   declared `IntCounterVec` becomes `IntCounterVec<N>` for `N` labels, so
+//! - `labels`: label names, for the `*Vec` types and [`Info`] (required there, refused
+//!   elsewhere). The declared `IntCounterVec` becomes `IntCounterVec<N>` for `N` labels, so
 //!   `with_label_values` checks the number of values at compile time.
 //! - `buckets`: histogram bucket bounds: numbers, `linear(start, width, count)` or
 //!   `exponential(start, factor, count)`; [`DEFAULT_BUCKETS`] if absent.
+//! - `objectives = [(0.5, 0.05), (0.99, 0.001)]`, `max_age = 600` (or `"10m"`),
+//!   `age_buckets = 5`: a [`Summary`]'s quantiles, their rank errors, and its window.
+//! - `states = ["idle", "busy"]`: a [`StateSet`]'s states.
+//! - `callback = function`: where a [`GaugeFn`] or [`CounterFn`] reads its value.
+//! - `const_labels = [("region", "eu-west")]`: labels with a fixed value on every series,
+//!   before the metric's own labels.
+//! - `subsystem = "calls"`: put in front of the name, after the crate's namespace:
+//!   `subsystem = "calls"` on `ANSWERED_TOTAL` exposes `calls_answered_total`.
 //! - The help text is the first paragraph of the doc comment, which is required.
+//!
+//! # A namespace per crate
+//!
+//! A domain crate sets the prefix of all its metric names once, in its `Cargo.toml`:
+//!
+//! ```toml
+//! [package.metadata.metrics]
+//! namespace = "voice"
+//! ```
+//!
+//! `#[metric] pub static CALLS_TOTAL: IntCounterVec;` is then `voice_calls_total`. A name
+//! that already starts with the namespace (`VOICE_CALLS_TOTAL` would become
+//! `voice_voice_calls_total`) is a compile error, and so is any other key in that table or a
+//! namespace that is not snake_case. The attribute reads the manifest because a proc macro
+//! sees nothing else of the crate; the generated code depends on the file, so changing it
+//! rebuilds the crate.
 //!
 //! A metric is declared at module level (in any module, including `#[cfg(test)] mod tests`),
 //! never inside a fn body, closure or const block: there the build fails with "non-statement
@@ -112,6 +136,7 @@ extern crate self as metrics_core;
 
 mod atomic;
 mod build_info;
+mod callback;
 mod counter;
 mod created;
 mod desc;
@@ -120,6 +145,9 @@ mod family;
 mod gauge;
 mod histogram;
 pub mod http;
+mod info;
+mod inprogress;
+mod instrument;
 mod interop;
 mod label;
 mod labels_check;
@@ -131,11 +159,16 @@ mod overflow;
 mod process;
 mod procfs;
 pub mod push;
+mod quantile;
 mod registry;
 mod rejected;
 mod series;
+mod stateset;
+mod summary;
 mod sync;
+pub mod testing;
 mod text;
+mod timer;
 mod vec;
 
 /// Declares a metric: see the [crate documentation](crate).
@@ -147,22 +180,149 @@ pub use metrics_macros::LabelValue;
 /// Derives [`LabelSet`] for a struct of label values: see the trait.
 pub use metrics_macros::LabelSet;
 
+/// Times every call of a function into a [`Histogram`] or [`Summary`], in seconds.
+///
+/// `#[timed(METRIC)]`, or `#[timed(METRIC, labels = ["value", ...])]` for a `HistogramVec` /
+/// `SummaryVec` (the values of its labels, any `&str` expressions). It works on `fn` and
+/// `async fn`, free or in an `impl`: the timer starts when the body starts and observes when
+/// the body ends, on every return path, when a panic unwinds through it, and, for an
+/// `async fn`, when its future completes or is dropped before completing (a cancelled
+/// request is timed up to the cancellation).
+///
+/// ```
+/// use metrics_core::{metric, timed, Histogram, HistogramVec};
+///
+/// /// Time to look a user up.
+/// #[metric(buckets = [0.001, 0.01, 0.1])]
+/// static USER_LOOKUP_SECONDS: Histogram;
+///
+/// /// Time to handle a request, by route.
+/// #[metric(labels = ["route"])]
+/// static ROUTE_SECONDS: HistogramVec;
+///
+/// #[timed(USER_LOOKUP_SECONDS)]
+/// fn lookup(id: u32) -> Option<String> {
+///     if id == 0 {
+///         return None;
+///     }
+///     Some(format!("user {id}"))
+/// }
+///
+/// #[timed(ROUTE_SECONDS, labels = ["/users"])]
+/// async fn get_user(id: u32) -> Option<String> {
+///     lookup(id)
+/// }
+///
+/// # fn main() {
+/// lookup(0);
+/// lookup(7);
+/// assert_eq!(USER_LOOKUP_SECONDS.get_sample_count(), 2);
+/// # let _ = get_user(1);
+/// # }
+/// ```
+pub use metrics_macros::timed;
+
+/// Counts the errors a `Result`-returning function returns, by kind, in an `IntCounterVec`
+/// whose last label is the kind.
+///
+/// `#[count_errors(METRIC)]`, or `#[count_errors(METRIC, labels = ["value", ...])]` with the
+/// values of the labels before the kind. The kind is [`ErrorKind::error_kind`] of the error
+/// (`#[derive(ErrorKind)]` names each variant in snake_case). `fn` and `async fn` alike; the
+/// body runs in a closure (an async block), so `return` and `?` work as written. Two
+/// signatures cannot be instrumented this way (count by hand there): a return type with
+/// `impl Trait` in it, and a sync fn whose result borrows from an argument passed by value.
+///
+/// ```
+/// use metrics_core::{count_errors, metric, ErrorKind, IntCounterVec};
+///
+/// /// Failed user lookups, by route and error kind.
+/// #[metric(labels = ["route", "kind"])]
+/// static LOOKUP_ERRORS_TOTAL: IntCounterVec;
+///
+/// #[derive(Debug, ErrorKind)]
+/// enum LookupError {
+///     NotFound,
+///     InvalidId(u32),
+/// }
+///
+/// #[count_errors(LOOKUP_ERRORS_TOTAL, labels = ["/users"])]
+/// fn lookup(id: u32) -> Result<String, LookupError> {
+///     if id == 0 {
+///         return Err(LookupError::InvalidId(id));
+///     }
+///     let name = (id < 100).then(|| format!("user {id}")).ok_or(LookupError::NotFound)?;
+///     Ok(name)
+/// }
+///
+/// # fn main() {
+/// lookup(0).unwrap_err();
+/// lookup(500).unwrap_err();
+/// lookup(7).unwrap();
+/// assert_eq!(LOOKUP_ERRORS_TOTAL.with_label_values(&["/users", "invalid_id"]).get(), 1);
+/// assert_eq!(LOOKUP_ERRORS_TOTAL.with_label_values(&["/users", "not_found"]).get(), 1);
+/// # }
+/// ```
+pub use metrics_macros::count_errors;
+
+/// Puts a subsystem between the crate's namespace and the name of every `#[metric]` in an
+/// inline module (nested modules included), as `subsystem = "..."` on each would.
+///
+/// ```
+/// #[metrics_core::subsystem("trunk")]
+/// mod trunk {
+///     use metrics_core::{metric, IntCounter, IntGauge};
+///
+///     /// SIP registrations sent.
+///     #[metric]
+///     pub static REGISTRATIONS_TOTAL: IntCounter;
+///
+///     /// Channels open on the trunk.
+///     #[metric(name = "open_channels")]
+///     pub static CHANNELS: IntGauge;
+/// }
+///
+/// # fn main() {
+/// trunk::REGISTRATIONS_TOTAL.inc();
+/// let names: Vec<&str> = metrics_core::registry().families().map(|f| f.desc().name).collect();
+/// assert!(names.contains(&"trunk_registrations_total"));
+/// assert!(names.contains(&"trunk_open_channels"));
+/// # }
+/// ```
+///
+/// Only an inline module (`mod trunk { ... }`) can take it; in a module of its own file,
+/// give each metric `subsystem = "trunk"`.
+pub use metrics_macros::subsystem;
+
+/// Implements [`States`](trait@States) for a fieldless enum: each variant's name in snake_case
+/// is a state of a [`StateSet<E>`](StateSet).
+pub use metrics_macros::States;
+
+/// Implements [`ErrorKind`](trait@ErrorKind) for an enum: each variant's name in snake_case.
+pub use metrics_macros::ErrorKind;
+
+pub use crate::callback::{CounterFn, GaugeFn, IntoSample};
 pub use crate::counter::{Counter, IntCounter};
-pub use crate::desc::Descriptor;
+pub use crate::desc::{Descriptor, Objective, Options};
 pub use crate::error::Error;
 pub use crate::family::Family;
 pub use crate::gauge::{Gauge, IntGauge};
 pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
 pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, serve_with};
+pub use crate::info::Info;
+pub use crate::inprogress::InProgress;
+pub use crate::instrument::ErrorKind;
 pub use crate::label::{LabelSet, LabelValue};
 pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::registry::{Registry, registry};
+pub use crate::stateset::{Named, StateSet, States};
+pub use crate::summary::{SUMMARY_BUFFER, Summary};
 pub use crate::text::TEXT_CONTENT_TYPE;
+pub use crate::timer::{Observer, Timer};
 pub use crate::vec::{
     CounterVec, DEFAULT_MAX_SERIES, GaugeVec, HistogramVec, IntCounterVec, IntGaugeVec, MetricVec,
-    OVERFLOW_LABEL_VALUE,
+    OVERFLOW_LABEL_VALUE, SummaryVec,
 };
 
 /// The `prometheus` crate's protobuf data model, which [`Registry::gather`] returns.
@@ -173,7 +333,9 @@ pub use prometheus::proto;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::build_info::BuildInfo;
-    pub use crate::desc::Descriptor;
+    pub use crate::callback::IntoSample;
+    pub use crate::desc::{Descriptor, Objective, Options};
+    pub use crate::instrument::{call_once, future_of};
     pub use crate::label::{
         __cardinality as cardinality, __closed_len as closed_len, __closed_value as closed_value,
         __product as product, __radix as radix,

@@ -17,23 +17,30 @@ pub enum MetricType {
     /// Facts about the program, as labels on a sample of value 1 (e.g. `*_build_info`). The
     /// text format 0.0.4 has no such type and calls it a gauge.
     Info,
+    /// Observations summarised by their count, sum and quantiles over a sliding window.
+    Summary,
+    /// A set of named states, one series each, of which exactly one is 1. The text format
+    /// 0.0.4 has no such type and calls it a gauge.
+    StateSet,
 }
 
 impl MetricType {
-    /// The name used in the text format: `counter`, `gauge`, `histogram`.
+    /// The name used in the text format: `counter`, `gauge`, `histogram`, `summary`.
     pub fn as_str(self) -> &'static str {
         match self {
             MetricType::Counter => "counter",
-            MetricType::Gauge | MetricType::Info => "gauge",
+            MetricType::Gauge | MetricType::Info | MetricType::StateSet => "gauge",
             MetricType::Histogram => "histogram",
+            MetricType::Summary => "summary",
         }
     }
 
     /// The name used in OpenMetrics: as [`as_str`](Self::as_str), and `info` for
-    /// [`MetricType::Info`].
+    /// [`MetricType::Info`], `stateset` for [`MetricType::StateSet`].
     pub fn openmetrics_str(self) -> &'static str {
         match self {
             MetricType::Info => "info",
+            MetricType::StateSet => "stateset",
             other => other.as_str(),
         }
     }
@@ -41,8 +48,9 @@ impl MetricType {
     pub(crate) fn to_proto(self) -> proto::MetricType {
         match self {
             MetricType::Counter => proto::MetricType::COUNTER,
-            MetricType::Gauge | MetricType::Info => proto::MetricType::GAUGE,
+            MetricType::Gauge | MetricType::Info | MetricType::StateSet => proto::MetricType::GAUGE,
             MetricType::Histogram => proto::MetricType::HISTOGRAM,
+            MetricType::Summary => proto::MetricType::SUMMARY,
         }
     }
 }
@@ -121,15 +129,18 @@ macro_rules! impl_collect_for_metric {
             }
 
             fn encode_text(&self, out: &mut String) {
-                $crate::Metric::__encode_text(self, self.desc.name, "", out);
+                let labels = $crate::text::series_labels::<&str>(self.desc, &[]);
+                $crate::Metric::__encode_text(self, self.desc.name, &labels, out);
             }
 
             fn collect(&self) -> Vec<::prometheus::proto::Metric> {
-                vec![$crate::Metric::__to_proto(self, Vec::new())]
+                let labels = $crate::text::const_label_pairs(self.desc);
+                vec![$crate::Metric::__to_proto(self, labels)]
             }
 
             fn encode_openmetrics(&self, out: &mut String) {
-                $crate::Metric::__encode_openmetrics(self, self.desc.name, "", out);
+                let labels = $crate::text::series_labels::<&str>(self.desc, &[]);
+                $crate::Metric::__encode_openmetrics(self, self.desc.name, &labels, out);
             }
         }
     };

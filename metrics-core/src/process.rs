@@ -81,6 +81,7 @@ macro_rules! process_metric {
                 module_path: module_path!(),
                 file: file!(),
                 line: line!(),
+                options: crate::desc::Options::NONE,
             };
             static METRIC: Computed = Computed {
                 desc: &DESC,

@@ -370,6 +370,7 @@ mod tests {
             module_path,
             file: "src/lib.rs",
             line,
+            options: crate::desc::Options::NONE,
         }
     }
 

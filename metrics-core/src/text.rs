@@ -41,6 +41,40 @@ pub(crate) fn render_label_pairs<V: AsRef<str>>(names: &[&str], values: &[V]) ->
     out
 }
 
+/// The rendered labels of one series: the descriptor's constant labels, then `names` with
+/// `values`.
+pub(crate) fn series_labels<V: AsRef<str>>(desc: &Descriptor, values: &[V]) -> String {
+    let constant = desc.options.const_labels;
+    if constant.is_empty() {
+        return render_label_pairs(desc.labels, values);
+    }
+    let mut out = String::new();
+    for (i, (name, value)) in constant.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(name);
+        out.push_str("=\"");
+        escape_into(&mut out, value, true);
+        out.push('"');
+    }
+    let own = render_label_pairs(desc.labels, values);
+    if !own.is_empty() {
+        out.push(',');
+        out.push_str(&own);
+    }
+    out
+}
+
+/// The constant labels of a descriptor as protobuf label pairs.
+pub(crate) fn const_label_pairs(desc: &Descriptor) -> Vec<prometheus::proto::LabelPair> {
+    desc.options
+        .const_labels
+        .iter()
+        .map(|(name, value)| crate::metric::label_pair(name, value))
+        .collect()
+}
+
 /// Writes `name{labels} ` up to the value: `labels` is a rendered label list (possibly empty).
 pub(crate) fn write_sample_prefix(out: &mut String, name: &str, suffix: &str, labels: &str) {
     out.push_str(name);

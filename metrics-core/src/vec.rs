@@ -9,7 +9,7 @@ use crate::metric::label_pair;
 use crate::overflow;
 use crate::series::{Lookup, Overflow, SeriesTable};
 use crate::sync::const_fn;
-use crate::text::render_label_pairs;
+use crate::text::{const_label_pairs, series_labels};
 use crate::{
     Collect, Counter, Descriptor, Error, Gauge, Histogram, IntCounter, IntGauge, Metric, MetricType,
 };
@@ -24,6 +24,8 @@ pub type GaugeVec<const N: usize> = MetricVec<Gauge, N>;
 pub type IntGaugeVec<const N: usize> = MetricVec<IntGauge, N>;
 /// A labelled histogram with `N` labels. See [`MetricVec`].
 pub type HistogramVec<const N: usize> = MetricVec<Histogram, N>;
+/// A labelled summary with `N` labels. See [`MetricVec`] and [`Summary`](crate::Summary).
+pub type SummaryVec<const N: usize> = MetricVec<crate::Summary, N>;
 
 /// A family of series of metric `M`, one per distinct combination of values of its `N` labels.
 ///
@@ -143,7 +145,7 @@ pub(crate) fn overflow_series<M: Metric>(
             key.len() == count && key.iter().all(|value| **value == *OVERFLOW_LABEL_VALUE)
         },
         make: move || {
-            let labels = render_label_pairs(desc.labels, &values).into();
+            let labels = series_labels(desc, &values).into();
             let key = values.iter().map(|value| Box::from(*value)).collect();
             (key, labels, M::__new_child(desc))
         },
@@ -240,7 +242,7 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
             |stored| same_values(stored, values),
             || {
                 let key = values.iter().map(|v| Box::from(v.as_ref())).collect();
-                let labels = render_label_pairs(self.desc.labels, values).into();
+                let labels = series_labels(self.desc, values).into();
                 (key, labels, M::__new_child(self.desc))
             },
             || overflow_series(self.desc),
@@ -272,11 +274,14 @@ pub(crate) fn collect_series<M: Metric>(
     series: &SeriesTable<Box<[Box<str>]>, M>,
 ) -> Vec<proto::Metric> {
     let pairs = |values: &mut dyn Iterator<Item = &str>| {
-        desc.labels
-            .iter()
-            .zip(values)
-            .map(|(name, value)| label_pair(name, value))
-            .collect()
+        let mut pairs = const_label_pairs(desc);
+        pairs.extend(
+            desc.labels
+                .iter()
+                .zip(values)
+                .map(|(name, value)| label_pair(name, value)),
+        );
+        pairs
     };
     series
         .sorted()

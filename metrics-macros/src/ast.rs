@@ -59,11 +59,20 @@ pub enum Kind {
     Gauge,
     IntGauge,
     Histogram,
+    Summary,
+    /// Constant labels on a sample of value 1; `Info<N>` for its `N` labels.
+    Info,
+    /// One series per state, exactly one of them 1.
+    StateSet,
+    /// A gauge read from a callback at scrape time.
+    GaugeFn,
+    /// A counter read from a callback at scrape time.
+    CounterFn,
 }
 
 impl Kind {
     pub fn is_counter(self) -> bool {
-        matches!(self, Kind::Counter | Kind::IntCounter)
+        matches!(self, Kind::Counter | Kind::IntCounter | Kind::CounterFn)
     }
 
     pub fn is_histogram(self) -> bool {
@@ -71,25 +80,27 @@ impl Kind {
     }
 
     pub fn is_gauge(self) -> bool {
-        matches!(self, Kind::Gauge | Kind::IntGauge)
+        matches!(self, Kind::Gauge | Kind::IntGauge | Kind::GaugeFn)
     }
 
-    /// No summary type exists yet; the match makes adding one update the label and suffix
-    /// rules that depend on it.
     pub fn is_summary(self) -> bool {
-        match self {
-            Kind::Counter | Kind::IntCounter | Kind::Gauge | Kind::IntGauge | Kind::Histogram => {
-                false
-            }
-        }
+        self == Kind::Summary
+    }
+
+    /// Types whose value comes from a callback given as `callback = ...`.
+    pub fn is_callback(self) -> bool {
+        matches!(self, Kind::GaugeFn | Kind::CounterFn)
     }
 
     /// "a gauge", "a histogram": for messages.
     pub fn article_name(self) -> &'static str {
         match self {
-            Kind::Counter | Kind::IntCounter => "a counter",
-            Kind::Gauge | Kind::IntGauge => "a gauge",
+            Kind::Counter | Kind::IntCounter | Kind::CounterFn => "a counter",
+            Kind::Gauge | Kind::IntGauge | Kind::GaugeFn => "a gauge",
             Kind::Histogram => "a histogram",
+            Kind::Summary => "a summary",
+            Kind::Info => "an info metric",
+            Kind::StateSet => "a state set",
         }
     }
 }
@@ -102,10 +113,13 @@ pub struct MetricTypeInfo {
     pub explicit_label_count: Option<(usize, Span)>,
     /// `Some((L, M))` for `Family<L, M>`: the label set type and the metric type.
     pub family: Option<(Type, Type)>,
+    /// `E` of `StateSet<E>`: the enum whose variants are the states.
+    pub state_enum: Option<Type>,
 }
 
-pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, CounterVec, \
-                                IntCounterVec, GaugeVec, IntGaugeVec, HistogramVec, \
+pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, Summary, \
+                                CounterVec, IntCounterVec, GaugeVec, IntGaugeVec, HistogramVec, \
+                                SummaryVec, Info, StateSet, GaugeFn, CounterFn, \
                                 Family<Labels, Counter|IntCounter|Gauge|IntGauge|Histogram>";
 
 /// The `Kind` named by an unlabelled metric type's last path segment.
@@ -179,13 +193,61 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
             is_vec: false,
             explicit_label_count: None,
             family: Some((labels, metric)),
+            state_enum: None,
         });
     }
     let (base, is_vec) = match name.strip_suffix("Vec") {
         Some(base) => (base, true),
         None => (name.as_str(), false),
     };
-    let kind = base_kind(base).ok_or_else(not_a_metric)?;
+    let kind = match (base, is_vec) {
+        ("Counter", _) => Kind::Counter,
+        ("IntCounter", _) => Kind::IntCounter,
+        ("Gauge", _) => Kind::Gauge,
+        ("IntGauge", _) => Kind::IntGauge,
+        ("Histogram", _) => Kind::Histogram,
+        ("Summary", _) => Kind::Summary,
+        ("Info", false) => Kind::Info,
+        ("StateSet", false) => Kind::StateSet,
+        ("GaugeFn", false) => Kind::GaugeFn,
+        ("CounterFn", false) => Kind::CounterFn,
+        _ => return Err(not_a_metric()),
+    };
+    // `Info<N>` takes its label count like a `*Vec`.
+    let is_vec = is_vec || kind == Kind::Info;
+    if kind == Kind::StateSet {
+        let state_enum = match &segment.arguments {
+            PathArguments::None => None,
+            PathArguments::AngleBracketed(args) => {
+                match &args.args.iter().collect::<Vec<_>>()[..] {
+                    [GenericArgument::Type(state_enum)] => Some(state_enum.clone()),
+                    _ => None,
+                }
+                .map(Some)
+                .ok_or_else(|| {
+                    syn::Error::new(
+                        args.span(),
+                        "the parameter of `StateSet` is the enum of its states: \
+                     `StateSet<WorkerState>` with `#[derive(States)] enum WorkerState { ... }`",
+                    )
+                })?
+            }
+            other => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "the parameter of `StateSet` is the enum of its states: \
+                     `StateSet<WorkerState>`",
+                ));
+            }
+        };
+        return Ok(MetricTypeInfo {
+            kind,
+            is_vec: false,
+            explicit_label_count: None,
+            family: None,
+            state_enum,
+        });
+    }
     let explicit_label_count = match &segment.arguments {
         PathArguments::None => None,
         arguments => Some(label_count_argument(arguments, is_vec)?),
@@ -195,6 +257,7 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
         is_vec,
         explicit_label_count,
         family: None,
+        state_enum: None,
     })
 }
 

@@ -10,6 +10,25 @@ pub struct Args {
     pub name: Option<LitStr>,
     pub labels: Option<Labels>,
     pub buckets: Option<Buckets>,
+    pub objectives: Option<Objectives>,
+    /// Seconds, and the span of the argument's value.
+    pub max_age: Option<(u64, Span)>,
+    pub age_buckets: Option<(u32, Span)>,
+    pub states: Option<Labels>,
+    pub callback: Option<Expr>,
+    pub subsystem: Option<LitStr>,
+    pub const_labels: Option<ConstLabels>,
+}
+
+pub struct Objectives {
+    pub span: Span,
+    /// `(quantile, error)` with the span of each tuple.
+    pub pairs: Vec<(f64, f64, Span)>,
+}
+
+pub struct ConstLabels {
+    pub span: Span,
+    pub pairs: Vec<(LitStr, LitStr)>,
 }
 
 pub struct Labels {
@@ -24,7 +43,10 @@ pub struct Buckets {
     pub bounds: Vec<(f64, Span)>,
 }
 
-const ARGUMENTS: &str = "`name = \"...\"`, `labels = [\"...\"]`, `buckets = [...]`";
+const ARGUMENTS: &str = "`name = \"...\"`, `labels = [\"...\"]`, `buckets = [...]`, \
+                         `objectives = [(0.5, 0.05), ...]`, `max_age = 600`, `age_buckets = 5`, \
+                         `states = [\"...\"]`, `callback = path`, `subsystem = \"...\"`, \
+                         `const_labels = [(\"name\", \"value\")]`";
 
 pub fn parse(args: TokenStream) -> syn::Result<Args> {
     let mut parsed = Args::default();
@@ -60,6 +82,74 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
             }
             let expr: Expr = meta.value()?.parse()?;
             parsed.buckets = Some(buckets(&expr)?);
+        } else if key.is_ident("objectives") {
+            if parsed.objectives.is_some() {
+                return Err(duplicate());
+            }
+            let expr: Expr = meta.value()?.parse()?;
+            parsed.objectives = Some(objectives(&expr)?);
+        } else if key.is_ident("max_age") {
+            if parsed.max_age.is_some() {
+                return Err(duplicate());
+            }
+            let expr: Expr = meta.value()?.parse()?;
+            parsed.max_age = Some((max_age(&expr)?, expr.span()));
+        } else if key.is_ident("age_buckets") {
+            if parsed.age_buckets.is_some() {
+                return Err(duplicate());
+            }
+            let expr: Expr = meta.value()?.parse()?;
+            let error = || {
+                syn::Error::new(
+                    expr.span(),
+                    "`age_buckets` is a whole number from 1 to 60, e.g. `age_buckets = 5`",
+                )
+            };
+            let count = match &expr {
+                Expr::Lit(lit) => match &lit.lit {
+                    Lit::Int(int) => int.base10_parse::<u32>().map_err(|_| error())?,
+                    _ => return Err(error()),
+                },
+                _ => return Err(error()),
+            };
+            if !(1..=60).contains(&count) {
+                return Err(error());
+            }
+            parsed.age_buckets = Some((count, expr.span()));
+        } else if key.is_ident("states") {
+            if parsed.states.is_some() {
+                return Err(duplicate());
+            }
+            let list: ExprArray = meta.value()?.parse().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "expected a list of state names: states = [\"idle\", \"busy\"]",
+                )
+            })?;
+            parsed.states = Some(Labels {
+                span: list.span(),
+                names: list
+                    .elems
+                    .iter()
+                    .map(|elem| string_literal(elem, "a state name is a string literal: \"idle\""))
+                    .collect::<syn::Result<_>>()?,
+            });
+        } else if key.is_ident("callback") {
+            if parsed.callback.is_some() {
+                return Err(duplicate());
+            }
+            parsed.callback = Some(meta.value()?.parse()?);
+        } else if key.is_ident("subsystem") {
+            if parsed.subsystem.is_some() {
+                return Err(duplicate());
+            }
+            parsed.subsystem = Some(meta.value()?.parse()?);
+        } else if key.is_ident("const_labels") {
+            if parsed.const_labels.is_some() {
+                return Err(duplicate());
+            }
+            let expr: Expr = meta.value()?.parse()?;
+            parsed.const_labels = Some(const_labels(&expr)?);
         } else if key.is_ident("help") {
             return Err(meta.error(
                 "the help text is the doc comment: write `/// What this metric measures.` \
@@ -75,19 +165,104 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
 }
 
 fn label_name(expr: &Expr) -> syn::Result<LitStr> {
+    string_literal(expr, "a label name is a string literal: \"status\"")
+}
+
+fn string_literal(expr: &Expr, message: &str) -> syn::Result<LitStr> {
     match expr {
         Expr::Lit(lit) => match &lit.lit {
-            Lit::Str(name) => Ok(name.clone()),
-            other => Err(syn::Error::new(
-                other.span(),
-                "a label name is a string literal: \"status\"",
-            )),
+            Lit::Str(text) => Ok(text.clone()),
+            other => Err(syn::Error::new(other.span(), message)),
         },
-        other => Err(syn::Error::new(
-            other.span(),
-            "a label name is a string literal: \"status\"",
-        )),
+        Expr::Group(group) => string_literal(&group.expr, message),
+        other => Err(syn::Error::new(other.span(), message)),
     }
+}
+
+const OBJECTIVES_FORM: &str = "objectives are a list of `(quantile, error)` pairs: \
+                               `objectives = [(0.5, 0.05), (0.9, 0.01), (0.99, 0.001)]`";
+
+fn objectives(expr: &Expr) -> syn::Result<Objectives> {
+    let Expr::Array(array) = expr else {
+        return Err(syn::Error::new(expr.span(), OBJECTIVES_FORM));
+    };
+    let pairs = array
+        .elems
+        .iter()
+        .map(|elem| match elem {
+            Expr::Tuple(tuple) if tuple.elems.len() == 2 => Ok((
+                number(&tuple.elems[0])?,
+                number(&tuple.elems[1])?,
+                tuple.span(),
+            )),
+            other => Err(syn::Error::new(other.span(), OBJECTIVES_FORM)),
+        })
+        .collect::<syn::Result<_>>()?;
+    Ok(Objectives {
+        span: array.span(),
+        pairs,
+    })
+}
+
+const MAX_AGE_FORM: &str = "`max_age` is a whole number of seconds (`max_age = 600`) or a \
+                            duration string (`max_age = \"10m\"`, `\"90s\"`, `\"1h\"`)";
+
+const MAX_AGE_LIMIT: u64 = 366 * 24 * 3600;
+
+/// `600` or `"10m"`, in seconds.
+fn max_age(expr: &Expr) -> syn::Result<u64> {
+    let error = || syn::Error::new(expr.span(), MAX_AGE_FORM);
+    let Expr::Lit(lit) = expr else {
+        return Err(error());
+    };
+    let seconds = match &lit.lit {
+        Lit::Int(int) => int.base10_parse::<u64>().map_err(|_| error())?,
+        Lit::Str(text) => {
+            let text = text.value();
+            let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(error)?;
+            let (number, unit) = text.split_at(split);
+            let number: u64 = number.parse().map_err(|_| error())?;
+            let scale = match unit {
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                _ => return Err(error()),
+            };
+            number.checked_mul(scale).ok_or_else(error)?
+        }
+        _ => return Err(error()),
+    };
+    if !(1..=MAX_AGE_LIMIT).contains(&seconds) {
+        return Err(syn::Error::new(
+            expr.span(),
+            "`max_age` is from 1 second to 366 days (`\"8784h\"`)",
+        ));
+    }
+    Ok(seconds)
+}
+
+const CONST_LABELS_FORM: &str = "constant labels are a list of `(name, value)` string pairs: \
+                                 `const_labels = [(\"region\", \"eu\")]`";
+
+fn const_labels(expr: &Expr) -> syn::Result<ConstLabels> {
+    let Expr::Array(array) = expr else {
+        return Err(syn::Error::new(expr.span(), CONST_LABELS_FORM));
+    };
+    let pairs = array
+        .elems
+        .iter()
+        .map(|elem| match elem {
+            Expr::Tuple(tuple) if tuple.elems.len() == 2 => Ok((
+                string_literal(&tuple.elems[0], CONST_LABELS_FORM)?,
+                string_literal(&tuple.elems[1], CONST_LABELS_FORM)?,
+            )),
+            other => Err(syn::Error::new(other.span(), CONST_LABELS_FORM)),
+        })
+        .collect::<syn::Result<_>>()?;
+    Ok(ConstLabels {
+        span: array.span(),
+        pairs,
+    })
 }
 
 const BUCKETS_FORMS: &str = "buckets are a list of numbers `[0.1, 0.5, 1]`, \

@@ -57,6 +57,41 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         .iter()
         .filter(|attr| attr.path().is_ident("cfg"))
         .collect();
+    let options = options(checked);
+    let arguments = match &checked.callback {
+        // A nested fn, not a closure: it converts any number the callback returns and is a
+        // plain `fn() -> f64`, constructible in a `static`.
+        Some(callback) => {
+            // Spanned so that a callback returning something else than a number is reported
+            // at the callback.
+            let call = quote_spanned! {syn::spanned::Spanned::span(callback)=>
+                ::metrics_core::__private::IntoSample::into_sample((#callback)())
+            };
+            quote! {
+                &__METRIC_DESCRIPTOR,
+                {
+                    // A closure callback is called where it is written.
+                    #[allow(clippy::redundant_closure_call)]
+                    fn __metric_callback() -> f64 {
+                        #call
+                    }
+                    __metric_callback
+                }
+            }
+        }
+        None => quote!(&__METRIC_DESCRIPTOR),
+    };
+    // Adding or changing the namespace in Cargo.toml must rebuild the crate: depending on the
+    // file makes rustc (and so cargo) track it.
+    let manifest = checked.track_manifest.then(|| {
+        quote! {
+            #(#cfgs)*
+            const _: &[u8] = ::core::include_bytes!(::core::concat!(
+                ::core::env!("CARGO_MANIFEST_DIR"),
+                "/Cargo.toml"
+            ));
+        }
+    });
     // A counter `x_total` is the OpenMetrics family `x`: it takes that name too, so that a
     // gauge or histogram `x` fails the build the same way a duplicate does.
     let family = match name.strip_suffix("_total") {
@@ -76,7 +111,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
                 ],
             )
         },
-        None => quote!(<#ty>::__new(&__METRIC_DESCRIPTOR)),
+        None => quote!(<#ty>::__new(#arguments)),
     };
 
     quote! {
@@ -91,6 +126,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
                     module_path: ::core::module_path!(),
                     file: ::core::file!(),
                     line: #line,
+                    options: #options,
                 };
             #new
         };
@@ -106,6 +142,52 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         };
 
         #link_checks
+
+        #manifest
+    }
+}
+
+/// The descriptor's `options`: `Options::NONE` unless the declaration sets something.
+fn options(checked: &Checked) -> TokenStream {
+    let mut fields = Vec::new();
+    if !checked.objectives.is_empty() {
+        let objectives = checked.objectives.iter().map(|(quantile, error)| {
+            let (quantile, error) = (
+                Literal::f64_suffixed(*quantile),
+                Literal::f64_suffixed(*error),
+            );
+            quote!(::metrics_core::__private::Objective { quantile: #quantile, error: #error })
+        });
+        fields.push(quote!(objectives: &[#(#objectives),*]));
+    }
+    if let Some(seconds) = checked.max_age {
+        fields.push(quote!(max_age_seconds: #seconds));
+    }
+    if let Some(count) = checked.age_buckets {
+        fields.push(quote!(age_buckets: #count));
+    }
+    if let Some(state_enum) = &checked.state_enum {
+        fields.push(quote!(states: <#state_enum as ::metrics_core::States>::NAMES));
+    } else if !checked.states.is_empty() {
+        let states = &checked.states;
+        fields.push(quote!(states: &[#(#states),*]));
+    }
+    if !checked.const_labels.is_empty() {
+        let pairs = checked
+            .const_labels
+            .iter()
+            .map(|(name, value)| quote!((#name, #value)));
+        fields.push(quote!(const_labels: &[#(#pairs),*]));
+    }
+    if fields.is_empty() {
+        quote!(::metrics_core::__private::Options::NONE)
+    } else {
+        quote! {
+            ::metrics_core::__private::Options {
+                #(#fields,)*
+                ..::metrics_core::__private::Options::NONE
+            }
+        }
     }
 }
 

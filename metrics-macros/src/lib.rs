@@ -5,9 +5,12 @@ mod ast;
 mod attr;
 mod derive;
 mod expand;
+mod instrument;
 mod lint;
+mod namespace;
 #[cfg(test)]
 mod snapshot;
+mod subsystem;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -20,10 +23,51 @@ pub fn metric(args: TokenStream, input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Times every call of the function into a histogram or summary: see `metrics_core::timed`.
+#[proc_macro_attribute]
+pub fn timed(args: TokenStream, input: TokenStream) -> TokenStream {
+    instrument::timed(args.into(), input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// Implements `LabelValue` for a fieldless enum: see `metrics_core::LabelValue`.
 #[proc_macro_derive(LabelValue, attributes(label))]
 pub fn derive_label_value(input: TokenStream) -> TokenStream {
     derive::label_value(syn::parse_macro_input!(input))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Counts the errors a function returns, by kind: see `metrics_core::count_errors`.
+#[proc_macro_attribute]
+pub fn count_errors(args: TokenStream, input: TokenStream) -> TokenStream {
+    instrument::count_errors(args.into(), input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Implements `metrics_core::ErrorKind` for an enum: each variant's name in snake_case.
+#[proc_macro_derive(ErrorKind)]
+pub fn derive_error_kind(input: TokenStream) -> TokenStream {
+    instrument::derive_error_kind(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Puts a subsystem in front of the names of every `#[metric]` in an inline module: see
+/// `metrics_core::subsystem`.
+#[proc_macro_attribute]
+pub fn subsystem(args: TokenStream, input: TokenStream) -> TokenStream {
+    subsystem::subsystem(args.into(), input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Implements `metrics_core::States` for a fieldless enum: each variant's name in snake_case.
+#[proc_macro_derive(States)]
+pub fn derive_states(input: TokenStream) -> TokenStream {
+    instrument::derive_states(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

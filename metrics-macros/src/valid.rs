@@ -19,6 +19,18 @@ pub struct Checked {
     pub family: Option<(syn::Type, syn::Type)>,
     /// `None`: the histogram gets the default buckets (or the type is not a histogram).
     pub buckets: Option<Vec<f64>>,
+    /// `(quantile, error)` pairs of a summary.
+    pub objectives: Vec<(f64, f64)>,
+    pub max_age: Option<u64>,
+    pub age_buckets: Option<u32>,
+    pub states: Vec<String>,
+    /// `E` of `StateSet<E>`, whose `States::NAMES` are the states.
+    pub state_enum: Option<syn::Type>,
+    pub callback: Option<syn::Expr>,
+    pub const_labels: Vec<(String, String)>,
+    /// Whether the expansion should depend on the crate's `Cargo.toml` (under cargo), so that
+    /// a change of namespace rebuilds the crate.
+    pub track_manifest: bool,
 }
 
 /// Collects every error instead of stopping at the first, so one build shows them all.
@@ -73,7 +85,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
     let type_info = metric_type(&item.ty)?;
     let kind = type_info.kind;
 
-    let (name, name_span, source) = match &args.name {
+    let (base, name_span, source) = match &args.name {
         Some(name) => (name.value(), name.span(), NameSource::Argument),
         None => (
             item.ident.to_string().to_lowercase(),
@@ -81,13 +93,61 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
             NameSource::Ident,
         ),
     };
+    let namespace = match crate::namespace::crate_namespace() {
+        Ok(namespace) => namespace,
+        Err(message) => {
+            errors.push(Span::call_site(), message);
+            None
+        }
+    };
+    let mut prefixes = Vec::new();
+    if let Some(namespace) = &namespace {
+        prefixes.push((
+            namespace.prefix.clone(),
+            "the crate's namespace (`[package.metadata.metrics]` in Cargo.toml)",
+        ));
+    }
+    if let Some(subsystem) = &args.subsystem {
+        let value = subsystem.value();
+        if let Err(message) = check_prefix(&value) {
+            errors.push(subsystem.span(), format!("invalid subsystem: {message}"));
+        }
+        prefixes.push((value, "the `subsystem`"));
+    }
+    for (prefix, what) in &prefixes {
+        if let Some(rest) = base.strip_prefix(&format!("{prefix}_")) {
+            errors.push(
+                name_span,
+                format!(
+                    "{what} `{prefix}` is put in front of the name already, so this metric \
+                     would be `{prefix}_{base}`: {}",
+                    source.fix(rest)
+                ),
+            );
+        }
+    }
+    let name = prefixes
+        .iter()
+        .map(|(prefix, _)| prefix.as_str())
+        .chain([base.as_str()])
+        .collect::<Vec<_>>()
+        .join("_");
     match check_metric_name(&name) {
         Err(message) => errors.push(name_span, message),
         Ok(()) => {
-            for problem in lint::metric_name(&name, kind, source) {
+            for problem in lint::metric_name(&base, kind, source) {
                 errors.push(name_span, problem);
             }
         }
+    }
+    if kind == Kind::Info && !name.ends_with("_info") {
+        errors.push(
+            name_span,
+            format!(
+                "an info metric's name ends in `_info` (OpenMetrics requires it): {}",
+                source.fix(&format!("{base}_info"))
+            ),
+        );
     }
 
     let labels = check_labels(&mut errors, &args, kind, &type_info, &item.ty);
@@ -119,6 +179,30 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         }
     };
 
+    let objectives = check_objectives(&mut errors, &args, kind);
+    let states = check_states(
+        &mut errors,
+        &args,
+        kind,
+        &item.ty,
+        type_info.state_enum.is_some(),
+    );
+    let const_labels = check_const_labels(&mut errors, &args, kind, &labels, &name);
+
+    match (&args.callback, kind.is_callback()) {
+        (None, true) => errors.push(
+            item.ty.span(),
+            "a callback metric reads its value from a function at scrape time: add \
+             `callback = function_name` (a `fn() -> number`) to #[metric]",
+        ),
+        (Some(callback), false) => errors.push(
+            callback.span(),
+            "`callback` only applies to `GaugeFn` and `CounterFn`: declare the static as one \
+             of them",
+        ),
+        _ => {}
+    }
+
     errors.finish(Checked {
         name,
         help,
@@ -127,7 +211,190 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         labels,
         buckets,
         family: type_info.family,
+        objectives,
+        max_age: args.max_age.map(|(seconds, _)| seconds),
+        age_buckets: args.age_buckets.map(|(count, _)| count),
+        states,
+        state_enum: type_info.state_enum,
+        callback: args.callback,
+        const_labels,
+        track_manifest: crate::namespace::has_manifest(),
     })
+}
+
+/// A namespace or subsystem: snake_case letters and digits, neither starting with `_` nor
+/// ending with one (the `_` between the parts is added).
+pub fn check_prefix(prefix: &str) -> Result<(), String> {
+    let valid = prefix
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && prefix.starts_with(|c: char| c.is_ascii_lowercase())
+        && !prefix.ends_with('_');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{prefix}` is not a name prefix: use lower-case letters, digits and `_`, starting \
+             with a letter and not ending with `_`"
+        ))
+    }
+}
+
+fn check_objectives(errors: &mut Errors, args: &Args, kind: Kind) -> Vec<(f64, f64)> {
+    let Some(objectives) = &args.objectives else {
+        for (given, span) in [
+            (args.max_age.is_some(), args.max_age.map(|(_, span)| span)),
+            (
+                args.age_buckets.is_some(),
+                args.age_buckets.map(|(_, span)| span),
+            ),
+        ] {
+            if let (true, Some(span)) = (given, span) {
+                errors.push(
+                    span,
+                    if kind.is_summary() {
+                        "`max_age` and `age_buckets` set the window of a summary's quantiles: \
+                         add `objectives = [(0.5, 0.05), ...]`, or leave them out"
+                    } else {
+                        "`max_age` and `age_buckets` only apply to `Summary` and `SummaryVec`"
+                    },
+                );
+            }
+        }
+        return Vec::new();
+    };
+    if !kind.is_summary() {
+        errors.push(
+            objectives.span,
+            "`objectives` only apply to `Summary` and `SummaryVec`",
+        );
+        return Vec::new();
+    }
+    if objectives.pairs.is_empty() {
+        errors.push(
+            objectives.span,
+            "list at least one objective, or leave `objectives` out for a summary with only \
+             `_sum` and `_count`",
+        );
+    }
+    let mut seen: Vec<f64> = Vec::new();
+    for &(quantile, error, span) in &objectives.pairs {
+        if !(quantile > 0.0 && quantile < 1.0) {
+            errors.push(
+                span,
+                format!("the quantile {quantile} is not between 0 and 1 (exclusive)"),
+            );
+        } else if !(error > 0.0 && error < 1.0) {
+            errors.push(
+                span,
+                format!(
+                    "the allowed error {error} is not between 0 and 1 (exclusive): it is a \
+                     fraction of the observations, e.g. `({quantile}, 0.01)`"
+                ),
+            );
+        } else if seen.contains(&quantile) {
+            errors.push(
+                span,
+                format!("the quantile {quantile} is listed twice: keep one"),
+            );
+        }
+        seen.push(quantile);
+    }
+    objectives
+        .pairs
+        .iter()
+        .map(|&(quantile, error, _)| (quantile, error))
+        .collect()
+}
+
+fn check_states(
+    errors: &mut Errors,
+    args: &Args,
+    kind: Kind,
+    ty: &syn::Type,
+    from_enum: bool,
+) -> Vec<String> {
+    let Some(states) = &args.states else {
+        if kind == Kind::StateSet && !from_enum {
+            errors.push(
+                ty.span(),
+                "a `StateSet` needs its states: add `states = [\"idle\", \"busy\"]` to \
+                 #[metric], or declare `StateSet<E>` for an enum `E` with `#[derive(States)]`",
+            );
+        }
+        return Vec::new();
+    };
+    if from_enum {
+        errors.push(
+            states.span,
+            "the states of a `StateSet<E>` are the variants of `E`: remove `states`",
+        );
+        return Vec::new();
+    }
+    if kind != Kind::StateSet {
+        errors.push(states.span, "`states` only apply to `StateSet`");
+        return Vec::new();
+    }
+    if states.names.is_empty() {
+        errors.push(states.span, "a `StateSet` needs at least one state");
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for state in &states.names {
+        let value = state.value();
+        if value.is_empty() {
+            errors.push(state.span(), "a state name cannot be empty");
+        } else if seen.contains(&value) {
+            errors.push(
+                state.span(),
+                format!("the state `{value}` is listed twice: keep one"),
+            );
+        }
+        seen.push(value);
+    }
+    seen
+}
+
+fn check_const_labels(
+    errors: &mut Errors,
+    args: &Args,
+    kind: Kind,
+    labels: &[String],
+    name: &str,
+) -> Vec<(String, String)> {
+    let Some(const_labels) = &args.const_labels else {
+        return Vec::new();
+    };
+    if const_labels.pairs.is_empty() {
+        errors.push(
+            const_labels.span,
+            "list at least one `(name, value)` pair, or leave `const_labels` out",
+        );
+    }
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for (label, value) in &const_labels.pairs {
+        let label_text = label.value();
+        if !is_identifier(&label_text) || label_text.starts_with("__") {
+            errors.push(
+                label.span(),
+                format!(
+                    "invalid label name `{label_text}`: use letters, digits and `_`, not \
+                     starting with a digit or `__`"
+                ),
+            );
+        } else if let Some(problem) = lint::label_name(&label_text, kind) {
+            errors.push(label.span(), problem);
+        } else if labels.contains(&label_text)
+            || seen.iter().any(|(seen, _)| *seen == label_text)
+            || (kind == Kind::StateSet && label_text == name)
+        {
+            errors.push(
+                label.span(),
+                format!("label `{label_text}` is given twice: keep one"),
+            );
+        }
+        seen.push((label_text, value.value()));
+    }
+    seen
 }
 
 /// Metric names match `[a-zA-Z_][a-zA-Z0-9_]*`. Prometheus also allows `:`, but reserves it
@@ -174,8 +441,14 @@ fn check_labels(
         .to_string()
         .replace(' ', "");
     let Some(labels) = &args.labels else {
-        // A family's label type may name its labels itself; `family_labels` checks that.
-        if is_vec {
+        if kind == Kind::Info {
+            errors.push(
+                ty.span(),
+                "an `Info` metric exposes its facts as labels: add `labels = [\"version\", ...]` \
+                 to #[metric]",
+            );
+        } else if is_vec {
+            // A family's label type may name its labels itself; `family_labels` checks that.
             errors.push(
                 ty.span(),
                 format!(

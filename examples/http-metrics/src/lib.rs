@@ -4,7 +4,9 @@
 //! This crate only declares statics; it never names a registry. Linking it (any `use` of it) is
 //! enough for its metrics to be on `/metrics`.
 
-use metrics_core::{Family, HistogramVec, IntCounter, IntCounterVec, LabelSet, LabelValue, metric};
+use metrics_core::{
+    Family, HistogramVec, IntCounter, IntCounterVec, IntGauge, LabelSet, LabelValue, metric,
+};
 
 /// The labels of [`HTTP_REQUESTS_TOTAL`]: an open set (any method, route template and status
 /// code), borrowed at lookup so that counting a request allocates nothing.
@@ -36,6 +38,10 @@ pub static HTTP_REQUESTS_TOTAL: Family<HttpRequest<'static>, IntCounter>;
 /// HTTP request duration, by method and route.
 #[metric(labels = ["method", "endpoint"])]
 pub static HTTP_REQUEST_DURATION_SECONDS: HistogramVec;
+
+/// HTTP requests being handled right now.
+#[metric]
+pub static HTTP_REQUESTS_IN_FLIGHT: IntGauge;
 
 /// Total security violations, by violation type.
 #[metric(labels = ["violation_type"])]

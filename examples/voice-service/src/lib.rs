@@ -10,9 +10,14 @@
 //! - `POST /calls/simulate?status=completed&duration=42.5`: records a finished call at once.
 //! - `GET /users/{id}`: a cached lookup; the first request for an id misses, later ones hit.
 //! - `GET /admin`: always refused (403), counted as a security violation.
+//! - `POST /trunk?state=degraded`: sets the trunk's state (`up`, `degraded`, `down`).
+//!
+//! Refused call requests are counted by kind (`#[count_errors]` with `voice_metrics::CallError`),
+//! starting a call is timed into a summary (`#[timed]`), requests in flight are tracked with
+//! an in-progress guard, and the voice configuration is an info metric.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::Router;
@@ -22,14 +27,18 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http_metrics::{
-    CACHE_HITS_TOTAL, CACHE_MISSES_TOTAL, HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_TOTAL,
-    HttpRequest, SECURITY_VIOLATIONS_TOTAL, Violation,
+    CACHE_HITS_TOTAL, CACHE_MISSES_TOTAL, HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_IN_FLIGHT,
+    HTTP_REQUESTS_TOTAL, HttpRequest, SECURITY_VIOLATIONS_TOTAL, Violation,
 };
 use metrics_core::LabelValue;
 use metrics_core::http::MetricsEndpoint;
 use metrics_core::http::axum as metrics_axum;
+use metrics_core::{GaugeFn, count_errors, metric, timed};
 use serde::Deserialize;
-use voice_metrics::{CallStatus, VOICE_ACTIVE_CALLS};
+use voice_metrics::{
+    ACTIVE_CALLS, CALL_ERRORS_TOTAL, CALL_SETUP_SECONDS, CONFIG_INFO, CallError, CallStatus,
+    TRUNK_STATE,
+};
 
 // `voice_service_build_info{version="..."} 1`.
 metrics_core::build_info!();
@@ -38,11 +47,30 @@ metrics_core::build_info!();
 struct AppState {
     calls: Mutex<HashMap<u64, Instant>>,
     next_call_id: Mutex<u64>,
-    user_cache: Mutex<HashSet<u64>>,
 }
+
+/// The ids of the users loaded so far: the "cache" of `GET /users/{id}`.
+static USER_CACHE: LazyLock<Mutex<HashSet<u64>>> = LazyLock::new(Mutex::default);
+
+fn cached_users() -> usize {
+    USER_CACHE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .len()
+}
+
+/// Entries in the cache, read from the cache itself at scrape time.
+#[metric(callback = cached_users, const_labels = [("cache_key_prefix", "user")])]
+static CACHE_ENTRIES: GaugeFn;
+
+/// The codec calls use unless they ask for another: exposed in `voice_config_info`.
+pub const DEFAULT_CODEC: &str = "opus";
+/// The longest call the service lets run, in seconds: exposed in `voice_config_info`.
+pub const MAX_CALL_SECONDS: u32 = 3600;
 
 /// The service's routes, with the request metrics recorded around every one of them.
 pub fn app() -> Router {
+    CONFIG_INFO.set(&[DEFAULT_CODEC, &MAX_CALL_SECONDS.to_string()]);
     Router::new()
         .route("/metrics", metrics_axum::route(MetricsEndpoint::new()))
         .route("/calls", post(start_call))
@@ -50,6 +78,7 @@ pub fn app() -> Router {
         .route("/calls/simulate", post(simulate_call))
         .route("/users/{id}", get(get_user))
         .route("/admin", get(admin))
+        .route("/trunk", post(set_trunk_state))
         .with_state(Arc::new(AppState::default()))
         .layer(middleware::from_fn(record_request))
 }
@@ -69,7 +98,10 @@ async fn record_request(request: Request, next: Next) -> Response {
         .map_or("unmatched", MatchedPath::as_str)
         .to_owned();
     let started = Instant::now();
-    let response = next.run(request).await;
+    let response = {
+        let _in_flight = HTTP_REQUESTS_IN_FLIGHT.track_inprogress();
+        next.run(request).await
+    };
     let status = response.status();
     HTTP_REQUESTS_TOTAL
         .get(HttpRequest {
@@ -84,6 +116,9 @@ async fn record_request(request: Request, next: Next) -> Response {
     response
 }
 
+/// Issuing a call id is what "setting up a call" stands for here: timed into the
+/// `voice_call_setup_seconds` summary.
+#[timed(CALL_SETUP_SECONDS)]
 async fn start_call(State(state): State<Arc<AppState>>) -> String {
     let id = {
         let mut next = state
@@ -98,7 +133,7 @@ async fn start_call(State(state): State<Arc<AppState>>) -> String {
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(id, Instant::now());
-    VOICE_ACTIVE_CALLS.inc();
+    ACTIVE_CALLS.inc();
     format!("{id}\n")
 }
 
@@ -112,24 +147,25 @@ async fn end_call(
     Path(id): Path<u64>,
     Query(query): Query<EndCall>,
 ) -> Response {
-    let Some(status) = known_status(&query.status) else {
-        return bad_status(&query.status);
-    };
+    match finish_call(&state, id, &query.status) {
+        Ok(()) => format!("call {id} ended: {}\n", query.status).into_response(),
+        Err(error) => refuse(error),
+    }
+}
+
+/// Ends call `id`; a refusal is counted in `voice_call_errors_total{kind}`.
+#[count_errors(CALL_ERRORS_TOTAL)]
+fn finish_call(state: &AppState, id: u64, status: &str) -> Result<(), CallError> {
+    let status = known_status(status)?;
     let started = state
         .calls
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .remove(&id);
-    let Some(started) = started else {
-        return (
-            StatusCode::NOT_FOUND,
-            format!("no call in progress with id {id}\n"),
-        )
-            .into_response();
-    };
-    VOICE_ACTIVE_CALLS.dec();
+        .remove(&id)
+        .ok_or(CallError::UnknownCall(id))?;
+    ACTIVE_CALLS.dec();
     voice_metrics::record_call_end(status, started.elapsed().as_secs_f64());
-    format!("call {id} ended: {}\n", query.status).into_response()
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -139,38 +175,64 @@ struct SimulatedCall {
 }
 
 async fn simulate_call(Query(call): Query<SimulatedCall>) -> Response {
-    let Some(status) = known_status(&call.status) else {
-        return bad_status(&call.status);
-    };
-    if !(call.duration >= 0.0 && call.duration.is_finite()) {
-        return (
-            StatusCode::BAD_REQUEST,
-            "duration must be a number of seconds >= 0\n",
-        )
-            .into_response();
+    match record_simulated(&call.status, call.duration) {
+        Ok(()) => {
+            format!("recorded a {} call of {}s\n", call.status, call.duration).into_response()
+        }
+        Err(error) => refuse(error),
     }
-    voice_metrics::record_call_end(status, call.duration);
-    format!("recorded a {} call of {}s\n", call.status, call.duration).into_response()
 }
 
-fn known_status(status: &str) -> Option<CallStatus> {
-    CallStatus::from_label(status)
+/// Records a finished call; a refusal is counted in `voice_call_errors_total{kind}`.
+#[count_errors(CALL_ERRORS_TOTAL)]
+fn record_simulated(status: &str, duration: f64) -> Result<(), CallError> {
+    let status = known_status(status)?;
+    if !(duration >= 0.0 && duration.is_finite()) {
+        return Err(CallError::InvalidDuration);
+    }
+    voice_metrics::record_call_end(status, duration);
+    Ok(())
 }
 
-fn bad_status(status: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        format!(
-            "unknown status {status:?}: expected one of {:?}\n",
-            CallStatus::VALUES.unwrap_or_default()
+fn known_status(status: &str) -> Result<CallStatus, CallError> {
+    CallStatus::from_label(status).ok_or_else(|| CallError::UnknownStatus(status.to_owned()))
+}
+
+fn refuse(error: CallError) -> Response {
+    match error {
+        CallError::UnknownStatus(status) => (
+            StatusCode::BAD_REQUEST,
+            format!(
+                "unknown status {status:?}: expected one of {:?}\n",
+                CallStatus::VALUES.unwrap_or_default()
+            ),
         ),
-    )
-        .into_response()
+        CallError::UnknownCall(id) => (
+            StatusCode::NOT_FOUND,
+            format!("no call in progress with id {id}\n"),
+        ),
+        CallError::InvalidDuration => (
+            StatusCode::BAD_REQUEST,
+            "duration must be a number of seconds >= 0\n".to_owned(),
+        ),
+    }
+    .into_response()
 }
 
-async fn get_user(State(state): State<Arc<AppState>>, Path(id): Path<u64>) -> String {
-    let hit = !state
-        .user_cache
+#[derive(Deserialize)]
+struct TrunkState {
+    state: String,
+}
+
+async fn set_trunk_state(Query(query): Query<TrunkState>) -> Response {
+    match TRUNK_STATE.set(&query.state) {
+        Ok(()) => format!("trunk is {}\n", query.state).into_response(),
+        Err(error) => (StatusCode::BAD_REQUEST, format!("{error}\n")).into_response(),
+    }
+}
+
+async fn get_user(Path(id): Path<u64>) -> String {
+    let hit = !USER_CACHE
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(id);

@@ -199,6 +199,14 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
     assert_eq!(http(&a, "GET", "/admin").0, 403);
     assert_eq!(http(&a, "GET", "/users/1").0, 200);
     assert_eq!(http(&a, "GET", "/users/1").0, 200);
+    // The other metric types: a state set, a timed summary, errors by kind, a callback gauge
+    // and an info metric, all scraped in OpenMetrics.
+    assert_eq!(http(&b, "POST", "/trunk?state=degraded").0, 200);
+    assert_eq!(http(&a, "POST", "/calls").0, 200);
+    assert_eq!(
+        http(&a, "POST", "/calls/simulate?status=lost&duration=1").0,
+        400
+    );
 
     // Prometheus answers once it is ready and has scraped both after the traffic.
     while TcpStream::connect(&web).is_err() || http(&web, "GET", "/-/ready").0 != 200 {
@@ -262,6 +270,37 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
         deadline,
     );
     wait_for(&web, "count(process_start_time_seconds > 0)", "2", deadline);
+    wait_for(
+        &web,
+        &format!("voice_trunk_state{{instance=\"{b}\",voice_trunk_state=\"degraded\"}}"),
+        "1",
+        deadline,
+    );
+    wait_for(
+        &web,
+        "sum by (voice_trunk_state) (voice_trunk_state{voice_trunk_state=\"up\"})",
+        "1",
+        deadline,
+    );
+    wait_for(&web, "sum(voice_call_setup_seconds_count)", "1", deadline);
+    wait_for(
+        &web,
+        "sum(voice_call_errors_total{kind=\"unknown_status\"})",
+        "1",
+        deadline,
+    );
+    wait_for(
+        &web,
+        "sum(cache_entries{cache_key_prefix=\"user\"})",
+        "1",
+        deadline,
+    );
+    wait_for(
+        &web,
+        "count(voice_config_info{default_codec=\"opus\",max_call_seconds=\"3600\"})",
+        "2",
+        deadline,
+    );
 
     // Both scrapes used OpenMetrics (Prometheus asks for it first) without errors.
     let (status, targets) = http(&web, "GET", "/api/v1/targets");

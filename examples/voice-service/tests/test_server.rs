@@ -89,6 +89,26 @@ impl Response {
     }
 }
 
+/// The lines of one family: its `# HELP` and `# TYPE` lines and its samples (`name`,
+/// `name{...}`, and for summaries and histograms `name_sum`, `name_count`, `name_bucket`).
+fn family(exposition: &str, name: &str) -> String {
+    exposition
+        .lines()
+        .filter(|line| {
+            let rest = line
+                .strip_prefix("# HELP ")
+                .or_else(|| line.strip_prefix("# TYPE "))
+                .unwrap_or(line);
+            rest.strip_prefix(name).is_some_and(|after| {
+                ["", " ", "{", "_sum", "_count", "_bucket"]
+                    .iter()
+                    .any(|next| !next.is_empty() && after.starts_with(next))
+            })
+        })
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 fn sample(exposition: &str, series: &str) -> Option<String> {
     exposition
         .lines()
@@ -106,20 +126,68 @@ fn serves_every_metric_from_the_first_scrape() {
         Some("text/plain; version=0.0.4; charset=utf-8")
     );
     for family in [
+        "# TYPE cache_entries gauge",
         "# TYPE cache_hits_total counter",
         "# TYPE cache_misses_total counter",
         "# TYPE http_request_duration_seconds histogram",
+        "# TYPE http_requests_in_flight gauge",
         "# TYPE http_requests_total counter",
         "# TYPE security_violations_total counter",
         "# TYPE voice_active_calls gauge",
         "# TYPE voice_call_duration_seconds histogram",
+        "# TYPE voice_call_errors_total counter",
+        "# TYPE voice_call_setup_seconds summary",
         "# TYPE voice_calls_total counter",
+        "# TYPE voice_config_info gauge",
+        "# TYPE voice_last_call_end_timestamp_seconds gauge",
+        "# TYPE voice_trunk_state gauge",
     ] {
         assert!(response.body.contains(family), "{family} missing");
     }
     assert_eq!(
         sample(&response.body, "voice_active_calls").as_deref(),
         Some("0")
+    );
+    assert_eq!(
+        family(&response.body, "cache_entries"),
+        "# HELP cache_entries Entries in the cache, read from the cache itself at scrape time.\n\
+         # TYPE cache_entries gauge\n\
+         cache_entries{cache_key_prefix=\"user\"} 0\n"
+    );
+    assert_eq!(
+        sample(&response.body, "voice_last_call_end_timestamp_seconds").as_deref(),
+        Some("0")
+    );
+    // The scrape itself is the one request in flight.
+    assert_eq!(
+        family(&response.body, "http_requests_in_flight"),
+        "# HELP http_requests_in_flight HTTP requests being handled right now.\n\
+         # TYPE http_requests_in_flight gauge\n\
+         http_requests_in_flight 1\n"
+    );
+    assert_eq!(
+        family(&response.body, "voice_config_info"),
+        "# HELP voice_config_info The voice configuration the service runs with.\n\
+         # TYPE voice_config_info gauge\n\
+         voice_config_info{default_codec=\"opus\",max_call_seconds=\"3600\"} 1\n"
+    );
+    assert_eq!(
+        family(&response.body, "voice_call_setup_seconds"),
+        "# HELP voice_call_setup_seconds Time to set up a call, with its median and 99th \
+         percentile over the last 10 minutes.\n\
+         # TYPE voice_call_setup_seconds summary\n\
+         voice_call_setup_seconds{quantile=\"0.5\"} NaN\n\
+         voice_call_setup_seconds{quantile=\"0.99\"} NaN\n\
+         voice_call_setup_seconds_sum 0\n\
+         voice_call_setup_seconds_count 0\n"
+    );
+    assert_eq!(
+        family(&response.body, "voice_trunk_state"),
+        "# HELP voice_trunk_state State of the SIP trunk the calls go through.\n\
+         # TYPE voice_trunk_state gauge\n\
+         voice_trunk_state{voice_trunk_state=\"up\"} 1\n\
+         voice_trunk_state{voice_trunk_state=\"degraded\"} 0\n\
+         voice_trunk_state{voice_trunk_state=\"down\"} 0\n"
     );
 }
 
@@ -174,8 +242,61 @@ fn routes_record_the_metrics_a_scrape_then_shows() {
     assert_eq!(service.request("GET", "/users/7").body, "user 7 (cached)\n");
     assert_eq!(service.request("GET", "/users/7").body, "user 7 (cached)\n");
     assert_eq!(service.request("GET", "/admin").status, 403);
+    assert_eq!(
+        service.request("POST", "/trunk?state=degraded").body,
+        "trunk is degraded\n"
+    );
+    let refused = service.request("POST", "/trunk?state=broken");
+    assert_eq!(refused.status, 400);
+    assert_eq!(
+        refused.body,
+        "metric `voice_trunk_state` has no state `broken`; its states are \
+         [\"up\", \"degraded\", \"down\"]\n"
+    );
+    assert_eq!(
+        service
+            .request("POST", "/calls/simulate?status=failed&duration=-1")
+            .status,
+        400
+    );
 
     let metrics = service.request("GET", "/metrics").body;
+    assert_eq!(
+        family(&metrics, "cache_entries"),
+        "# HELP cache_entries Entries in the cache, read from the cache itself at scrape time.\n\
+         # TYPE cache_entries gauge\n\
+         cache_entries{cache_key_prefix=\"user\"} 1\n"
+    );
+    let last_call_end: f64 = sample(&metrics, "voice_last_call_end_timestamp_seconds")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!(
+        now - 60.0 < last_call_end && last_call_end <= now,
+        "{last_call_end} is not the time of the last call ({now})"
+    );
+    assert_eq!(
+        family(&metrics, "voice_trunk_state"),
+        "# HELP voice_trunk_state State of the SIP trunk the calls go through.\n\
+         # TYPE voice_trunk_state gauge\n\
+         voice_trunk_state{voice_trunk_state=\"up\"} 0\n\
+         voice_trunk_state{voice_trunk_state=\"degraded\"} 1\n\
+         voice_trunk_state{voice_trunk_state=\"down\"} 0\n"
+    );
+    assert_eq!(
+        family(&metrics, "voice_call_errors_total"),
+        "# HELP voice_call_errors_total Call requests refused, by error kind.\n\
+         # TYPE voice_call_errors_total counter\n\
+         voice_call_errors_total{kind=\"invalid_duration\"} 1\n\
+         voice_call_errors_total{kind=\"unknown_call\"} 1\n\
+         voice_call_errors_total{kind=\"unknown_status\"} 1\n"
+    );
+    // One call was started: its setup was timed (well under a second).
+    expect_count_and_quantiles(&metrics);
     let expect = |series: &str, value: &str| {
         assert_eq!(sample(&metrics, series).as_deref(), Some(value), "{series}");
     };
@@ -221,9 +342,10 @@ fn routes_record_the_metrics_a_scrape_then_shows() {
         r#"http_requests_total{method="POST",endpoint="/calls/simulate",status="200"}"#,
         "3",
     );
+    // The unknown status and the negative duration.
     expect(
         r#"http_requests_total{method="POST",endpoint="/calls/simulate",status="400"}"#,
-        "1",
+        "2",
     );
     expect(
         r#"http_requests_total{method="POST",endpoint="/calls/{id}/end",status="404"}"#,
@@ -232,6 +354,28 @@ fn routes_record_the_metrics_a_scrape_then_shows() {
     expect(
         r#"http_request_duration_seconds_count{method="GET",endpoint="/users/{id}"}"#,
         "3",
+    );
+}
+
+/// `voice_call_setup_seconds` after one timed call setup: a count of 1, and both quantiles
+/// equal to that one observation, which is also the sum.
+fn expect_count_and_quantiles(metrics: &str) {
+    let sum: f64 = sample(metrics, "voice_call_setup_seconds_sum")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(sum > 0.0 && sum < 1.0, "{sum}");
+    assert_eq!(
+        family(metrics, "voice_call_setup_seconds"),
+        format!(
+            "# HELP voice_call_setup_seconds Time to set up a call, with its median and 99th \
+             percentile over the last 10 minutes.\n\
+             # TYPE voice_call_setup_seconds summary\n\
+             voice_call_setup_seconds{{quantile=\"0.5\"}} {sum}\n\
+             voice_call_setup_seconds{{quantile=\"0.99\"}} {sum}\n\
+             voice_call_setup_seconds_sum {sum}\n\
+             voice_call_setup_seconds_count 1\n"
+        )
     );
 }
 

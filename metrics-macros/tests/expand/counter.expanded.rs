@@ -11,6 +11,7 @@ static VOICE_CALLS_REJECTED_TOTAL: IntCounter = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
+        options: ::metrics_core::__private::Options::NONE,
     };
     <IntCounter>::__new(&__METRIC_DESCRIPTOR)
 };
@@ -121,3 +122,6 @@ const _: () = {
 const _: () = {
     let _ = &self::VOICE_CALLS_REJECTED_TOTAL;
 };
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);

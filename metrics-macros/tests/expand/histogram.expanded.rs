@@ -11,6 +11,7 @@ pub(crate) static ANSWER_DELAY: Histogram = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
+        options: ::metrics_core::__private::Options::NONE,
     };
     <Histogram>::__new(&__METRIC_DESCRIPTOR)
 };
@@ -111,3 +112,6 @@ const _: () = {
 const _: () = {
     let _ = &self::ANSWER_DELAY;
 };
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);

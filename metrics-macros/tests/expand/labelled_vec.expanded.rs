@@ -14,6 +14,7 @@ pub static VOICE_CALLS_TOTAL: metrics_core::IntCounterVec<1> = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
+        options: ::metrics_core::__private::Options::NONE,
     };
     <metrics_core::IntCounterVec<1>>::__new(&__METRIC_DESCRIPTOR)
 };
@@ -128,3 +129,7 @@ const _: () = {
 const _: () = {
     let _ = &self::VOICE_CALLS_TOTAL;
 };
+#[cfg(feature = "voice")]
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);

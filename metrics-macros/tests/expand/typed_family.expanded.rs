@@ -15,6 +15,7 @@ pub static VOICE_CALLS_TOTAL: Family<
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
+        options: ::metrics_core::__private::Options::NONE,
     };
     <Family<
         CallStatus,
@@ -131,3 +132,6 @@ const _: () = {
 const _: () = {
     let _ = &self::VOICE_CALLS_TOTAL;
 };
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);

@@ -1,0 +1,203 @@
+//! State sets: which one of a fixed list of states something is in.
+
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use prometheus::proto;
+
+use crate::metric::{MetricType, label_pair};
+use crate::text::{const_label_pairs, escape_into, series_labels};
+use crate::{Collect, Descriptor, Error};
+
+/// The state something is in, out of a fixed list: one series per state, labelled with the
+/// metric's own name, exactly one of them 1 (the Python client's `Enum`, OpenMetrics'
+/// `stateset`). It starts in the first state.
+///
+/// ```
+/// use metrics_core::{metric, registry, StateSet};
+///
+/// /// The state of the call router.
+/// #[metric(states = ["starting", "serving", "draining"])]
+/// static VOICE_ROUTER_STATE: StateSet;
+///
+/// # fn main() {
+/// VOICE_ROUTER_STATE.set("serving").unwrap();
+/// assert!(VOICE_ROUTER_STATE.set("paused").is_err()); // not a declared state
+/// assert_eq!(VOICE_ROUTER_STATE.get(), "serving");
+/// let expected = [
+///     "# HELP voice_router_state The state of the call router.",
+///     "# TYPE voice_router_state gauge",
+///     "voice_router_state{voice_router_state=\"starting\"} 0",
+///     "voice_router_state{voice_router_state=\"serving\"} 1",
+///     "voice_router_state{voice_router_state=\"draining\"} 0",
+/// ];
+/// assert_eq!(registry().render_only(&["voice_router_state"]), expected.join("\n") + "\n");
+/// # }
+/// ```
+///
+/// Setting a state is one relaxed atomic store; [`set`](Self::set) first finds the state's
+/// index by comparing names, [`set_index`](Self::set_index) skips that.
+///
+/// # States from an enum
+///
+/// `StateSet<E>` takes its states from a fieldless enum with `#[derive(States)]` (each
+/// variant's name in snake_case), and `set` takes the enum, so it cannot fail:
+///
+/// ```
+/// use metrics_core::{metric, StateSet, States};
+///
+/// #[derive(Clone, Copy, Debug, PartialEq, States)]
+/// enum WorkerState {
+///     Idle,
+///     Busy,
+///     ShuttingDown,
+/// }
+///
+/// /// What the transcoding worker is doing.
+/// #[metric]
+/// static VOICE_WORKER_STATE: StateSet<WorkerState>;
+///
+/// # fn main() {
+/// VOICE_WORKER_STATE.set(WorkerState::ShuttingDown);
+/// assert_eq!(VOICE_WORKER_STATE.get(), "shutting_down");
+/// assert_eq!(VOICE_WORKER_STATE.state(), Some(WorkerState::ShuttingDown));
+/// assert_eq!(VOICE_WORKER_STATE.states(), ["idle", "busy", "shutting_down"]);
+/// # }
+/// ```
+pub struct StateSet<E = Named> {
+    desc: &'static Descriptor,
+    current: AtomicUsize,
+    states: PhantomData<fn() -> E>,
+}
+
+/// The states of a [`StateSet`] declared with `states = [...]`: named by strings.
+pub enum Named {}
+
+/// A fieldless enum whose variants are the states of a [`StateSet<E>`]; implemented by
+/// `#[derive(States)]`.
+pub trait States: Copy + 'static {
+    /// The label value of each variant, in declaration order.
+    const NAMES: &'static [&'static str];
+    /// Every variant, in declaration order.
+    const ALL: &'static [Self];
+    /// The position of this variant in [`ALL`](Self::ALL).
+    fn index(self) -> usize;
+}
+
+impl<E: States> StateSet<E> {
+    /// Switches to `state`.
+    #[inline]
+    pub fn set(&self, state: E) {
+        self.current.store(state.index(), Ordering::Relaxed);
+    }
+
+    /// The current state as the enum (`None` only if the enum's `NAMES` and `ALL` disagree,
+    /// which `#[derive(States)]` never makes them do).
+    pub fn state(&self) -> Option<E> {
+        E::ALL.get(self.current.load(Ordering::Relaxed)).copied()
+    }
+}
+
+impl StateSet<Named> {
+    /// Switches to `state`, or returns [`Error::UnknownState`] (and stays in the current
+    /// state) when it is not one of the declared states.
+    pub fn set(&self, state: &str) -> Result<(), Error> {
+        match self.states().iter().position(|known| *known == state) {
+            Some(index) => {
+                self.current.store(index, Ordering::Relaxed);
+                Ok(())
+            }
+            None => Err(Error::UnknownState {
+                metric: self.desc.name,
+                state: state.to_owned(),
+                states: self.states(),
+            }),
+        }
+    }
+}
+
+impl<E> StateSet<E> {
+    #[doc(hidden)]
+    pub const fn __new(desc: &'static Descriptor) -> Self {
+        StateSet {
+            desc,
+            current: AtomicUsize::new(0),
+            states: PhantomData,
+        }
+    }
+
+    /// Switches to the state at `index` in the declared list, or returns
+    /// [`Error::UnknownState`] when there is none.
+    pub fn set_index(&self, index: usize) -> Result<(), Error> {
+        if index < self.states().len() {
+            self.current.store(index, Ordering::Relaxed);
+            Ok(())
+        } else {
+            Err(Error::UnknownState {
+                metric: self.desc.name,
+                state: format!("#{index}"),
+                states: self.states(),
+            })
+        }
+    }
+
+    /// The current state.
+    pub fn get(&self) -> &'static str {
+        self.states()
+            .get(self.current.load(Ordering::Relaxed))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The declared states, in order.
+    pub fn states(&self) -> &'static [&'static str] {
+        self.desc.options.states
+    }
+
+    fn state_labels(&self, state: &str) -> String {
+        let mut labels = series_labels::<&str>(self.desc, &[]);
+        if !labels.is_empty() {
+            labels.push(',');
+        }
+        labels.push_str(self.desc.name);
+        labels.push_str("=\"");
+        escape_into(&mut labels, state, true);
+        labels.push('"');
+        labels
+    }
+}
+
+impl<E: 'static> Collect for StateSet<E> {
+    fn desc(&self) -> &'static Descriptor {
+        self.desc
+    }
+
+    fn metric_type(&self) -> MetricType {
+        MetricType::StateSet
+    }
+
+    fn encode_text(&self, out: &mut String) {
+        let current = self.current.load(Ordering::Relaxed);
+        for (index, state) in self.states().iter().enumerate() {
+            crate::text::write_sample_prefix(out, self.desc.name, "", &self.state_labels(state));
+            out.push_str(if index == current { "1\n" } else { "0\n" });
+        }
+    }
+
+    fn collect(&self) -> Vec<proto::Metric> {
+        let current = self.current.load(Ordering::Relaxed);
+        self.states()
+            .iter()
+            .enumerate()
+            .map(|(index, state)| {
+                let mut labels = const_label_pairs(self.desc);
+                labels.push(label_pair(self.desc.name, state));
+                let mut gauge = proto::Gauge::default();
+                gauge.set_value(if index == current { 1.0 } else { 0.0 });
+                let mut metric = proto::Metric::from_label(labels);
+                metric.set_gauge(gauge);
+                metric
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,90 @@
+//! Timers that observe how long something took, in seconds, when they are dropped.
+
+use std::time::Instant;
+
+/// The metric types a [`Timer`] can observe into: [`Histogram`](crate::Histogram) and
+/// [`Summary`](crate::Summary).
+pub trait Observer: Sync + crate::metric::sealed::Sealed {
+    /// Records `seconds` as one observation.
+    #[doc(hidden)]
+    fn observe_seconds(&self, seconds: f64);
+}
+
+/// Observes the seconds since it was started into a histogram or summary when it is dropped:
+/// at the end of the scope, on an early `return` or `?`, and when a panic unwinds through it.
+///
+/// Made by `start_timer()`; [`stop_and_record`](Self::stop_and_record) observes now,
+/// [`stop_and_discard`](Self::stop_and_discard) not at all.
+///
+/// ```
+/// use metrics_core::{metric, Histogram};
+///
+/// /// Time to look a user up.
+/// #[metric(buckets = [0.001, 0.01, 0.1])]
+/// static USER_LOOKUP_SECONDS: Histogram;
+///
+/// fn lookup(id: u32) -> Option<String> {
+///     let _timer = USER_LOOKUP_SECONDS.start_timer();
+///     if id == 0 {
+///         return None; // observed here too
+///     }
+///     Some(format!("user {id}"))
+/// }
+///
+/// # fn main() {
+/// lookup(0);
+/// lookup(7);
+/// let timer = USER_LOOKUP_SECONDS.start_timer();
+/// timer.stop_and_discard(); // not observed
+/// assert_eq!(USER_LOOKUP_SECONDS.get_sample_count(), 2);
+/// # }
+/// ```
+#[must_use = "a timer observes when dropped: bind it with `let _timer = ...`, not `let _ = ...`"]
+pub struct Timer<'a> {
+    metric: &'a dyn Observer,
+    start: Instant,
+    armed: bool,
+}
+
+impl<'a> Timer<'a> {
+    pub(crate) fn new(metric: &'a dyn Observer) -> Timer<'a> {
+        Timer {
+            metric,
+            start: Instant::now(),
+            armed: true,
+        }
+    }
+
+    /// Seconds since the timer started.
+    pub fn elapsed_seconds(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+
+    /// Observes the elapsed seconds now and returns them.
+    pub fn stop_and_record(mut self) -> f64 {
+        let seconds = self.elapsed_seconds();
+        self.metric.observe_seconds(seconds);
+        self.armed = false;
+        seconds
+    }
+
+    /// Observes the elapsed seconds now (the `prometheus` crate's name for
+    /// [`stop_and_record`](Self::stop_and_record)).
+    pub fn observe_duration(self) {
+        self.stop_and_record();
+    }
+
+    /// Stops without observing and returns the elapsed seconds.
+    pub fn stop_and_discard(mut self) -> f64 {
+        self.armed = false;
+        self.elapsed_seconds()
+    }
+}
+
+impl Drop for Timer<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.metric.observe_seconds(self.elapsed_seconds());
+        }
+    }
+}

@@ -1,0 +1,603 @@
+// The expansion of the `#[metric]` declarations in the file of the same name, written by
+// `METRICS_EXPAND=overwrite cargo test -p metrics-macros snapshot`. Do not edit.
+
+/// Call setup time.
+pub static SETUP_SECONDS: Summary = {
+    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+        name: "calls_setup_seconds",
+        help: "Call setup time.",
+        labels: &[],
+        buckets: &[],
+        module_path: ::core::module_path!(),
+        file: ::core::file!(),
+        line: ::core::line!(),
+        options: ::metrics_core::__private::Options {
+            objectives: &[
+                ::metrics_core::__private::Objective {
+                    quantile: 0.5f64,
+                    error: 0.05f64,
+                },
+                ::metrics_core::__private::Objective {
+                    quantile: 0.99f64,
+                    error: 0.001f64,
+                },
+            ],
+            max_age_seconds: 120u64,
+            age_buckets: 4u32,
+            ..::metrics_core::__private::Options::NONE
+        },
+    };
+    <Summary>::__new(&__METRIC_DESCRIPTOR)
+};
+const _: () = {
+    #[::metrics_core::__private::linkme::distributed_slice(
+        ::metrics_core::__private::METRICS
+    )]
+    #[linkme(crate = ::metrics_core::__private::linkme)]
+    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
+        &SETUP_SECONDS,
+    );
+};
+#[doc(hidden)]
+#[macro_export]
+macro_rules! metric_named_calls_setup_seconds {
+    () => {};
+}
+#[cfg(not(test))]
+const _: () = {
+    #[used]
+    #[unsafe(
+        export_name = "metric `calls_setup_seconds` is defined twice, rename one of them"
+    )]
+    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+};
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+        ),
+        not(test)
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ".pushsection .metrics_core_names,\"a\"",
+    ".globl \"metric `calls_setup_seconds` is defined twice in the linked crates\"",
+    "\"metric `calls_setup_seconds` is defined twice in the linked crates\":",
+    ".popsection"
+);
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        not(
+            all(
+                any(
+                    target_os = "linux",
+                    target_os = "android",
+                    target_os = "freebsd",
+                    target_os = "netbsd",
+                    target_os = "openbsd",
+                    target_os = "dragonfly",
+                    target_os = "illumos",
+                ),
+                not(test)
+            )
+        )
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ""
+);
+#[cfg(
+    not(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        )
+    )
+)]
+const _: () = {
+    let _ = &self::SETUP_SECONDS;
+};
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);
+/// The router's state.
+static VOICE_ROUTER_STATE: StateSet = {
+    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+        name: "voice_router_state",
+        help: "The router's state.",
+        labels: &[],
+        buckets: &[],
+        module_path: ::core::module_path!(),
+        file: ::core::file!(),
+        line: ::core::line!(),
+        options: ::metrics_core::__private::Options {
+            states: &["starting", "serving"],
+            const_labels: &[("region", "eu")],
+            ..::metrics_core::__private::Options::NONE
+        },
+    };
+    <StateSet>::__new(&__METRIC_DESCRIPTOR)
+};
+const _: () = {
+    #[::metrics_core::__private::linkme::distributed_slice(
+        ::metrics_core::__private::METRICS
+    )]
+    #[linkme(crate = ::metrics_core::__private::linkme)]
+    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
+        &VOICE_ROUTER_STATE,
+    );
+};
+#[doc(hidden)]
+#[macro_export]
+macro_rules! metric_named_voice_router_state {
+    () => {};
+}
+#[cfg(not(test))]
+const _: () = {
+    #[used]
+    #[unsafe(
+        export_name = "metric `voice_router_state` is defined twice, rename one of them"
+    )]
+    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+};
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+        ),
+        not(test)
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ".pushsection .metrics_core_names,\"a\"",
+    ".globl \"metric `voice_router_state` is defined twice in the linked crates\"",
+    "\"metric `voice_router_state` is defined twice in the linked crates\":",
+    ".popsection"
+);
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        not(
+            all(
+                any(
+                    target_os = "linux",
+                    target_os = "android",
+                    target_os = "freebsd",
+                    target_os = "netbsd",
+                    target_os = "openbsd",
+                    target_os = "dragonfly",
+                    target_os = "illumos",
+                ),
+                not(test)
+            )
+        )
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ""
+);
+#[cfg(
+    not(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        )
+    )
+)]
+const _: () = {
+    let _ = &self::VOICE_ROUTER_STATE;
+};
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);
+/// Calls waiting for an agent.
+static VOICE_QUEUE_DEPTH: GaugeFn = {
+    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+        name: "voice_queue_depth",
+        help: "Calls waiting for an agent.",
+        labels: &[],
+        buckets: &[],
+        module_path: ::core::module_path!(),
+        file: ::core::file!(),
+        line: ::core::line!(),
+        options: ::metrics_core::__private::Options::NONE,
+    };
+    <GaugeFn>::__new(
+        &__METRIC_DESCRIPTOR,
+        {
+            #[allow(clippy::redundant_closure_call)]
+            fn __metric_callback() -> f64 {
+                ::metrics_core::__private::IntoSample::into_sample((queue_len)())
+            }
+            __metric_callback
+        },
+    )
+};
+const _: () = {
+    #[::metrics_core::__private::linkme::distributed_slice(
+        ::metrics_core::__private::METRICS
+    )]
+    #[linkme(crate = ::metrics_core::__private::linkme)]
+    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
+        &VOICE_QUEUE_DEPTH,
+    );
+};
+#[doc(hidden)]
+#[macro_export]
+macro_rules! metric_named_voice_queue_depth {
+    () => {};
+}
+#[cfg(not(test))]
+const _: () = {
+    #[used]
+    #[unsafe(
+        export_name = "metric `voice_queue_depth` is defined twice, rename one of them"
+    )]
+    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+};
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+        ),
+        not(test)
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ".pushsection .metrics_core_names,\"a\"",
+    ".globl \"metric `voice_queue_depth` is defined twice in the linked crates\"",
+    "\"metric `voice_queue_depth` is defined twice in the linked crates\":",
+    ".popsection"
+);
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        not(
+            all(
+                any(
+                    target_os = "linux",
+                    target_os = "android",
+                    target_os = "freebsd",
+                    target_os = "netbsd",
+                    target_os = "openbsd",
+                    target_os = "dragonfly",
+                    target_os = "illumos",
+                ),
+                not(test)
+            )
+        )
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ""
+);
+#[cfg(
+    not(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        )
+    )
+)]
+const _: () = {
+    let _ = &self::VOICE_QUEUE_DEPTH;
+};
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);
+/// The configuration.
+static VOICE_CONFIG_INFO: Info<1> = {
+    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+        name: "voice_config_info",
+        help: "The configuration.",
+        labels: &["codec"],
+        buckets: &[],
+        module_path: ::core::module_path!(),
+        file: ::core::file!(),
+        line: ::core::line!(),
+        options: ::metrics_core::__private::Options::NONE,
+    };
+    <Info<1>>::__new(&__METRIC_DESCRIPTOR)
+};
+const _: () = {
+    #[::metrics_core::__private::linkme::distributed_slice(
+        ::metrics_core::__private::METRICS
+    )]
+    #[linkme(crate = ::metrics_core::__private::linkme)]
+    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
+        &VOICE_CONFIG_INFO,
+    );
+};
+#[doc(hidden)]
+#[macro_export]
+macro_rules! metric_named_voice_config_info {
+    () => {};
+}
+#[cfg(not(test))]
+const _: () = {
+    #[used]
+    #[unsafe(
+        export_name = "metric `voice_config_info` is defined twice, rename one of them"
+    )]
+    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+};
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+        ),
+        not(test)
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ".pushsection .metrics_core_names,\"a\"",
+    ".globl \"metric `voice_config_info` is defined twice in the linked crates\"",
+    "\"metric `voice_config_info` is defined twice in the linked crates\":",
+    ".popsection"
+);
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        not(
+            all(
+                any(
+                    target_os = "linux",
+                    target_os = "android",
+                    target_os = "freebsd",
+                    target_os = "netbsd",
+                    target_os = "openbsd",
+                    target_os = "dragonfly",
+                    target_os = "illumos",
+                ),
+                not(test)
+            )
+        )
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ""
+);
+#[cfg(
+    not(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        )
+    )
+)]
+const _: () = {
+    let _ = &self::VOICE_CONFIG_INFO;
+};
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);
+/// What the worker is doing.
+static VOICE_WORKER_STATE: StateSet<WorkerState> = {
+    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+        name: "voice_worker_state",
+        help: "What the worker is doing.",
+        labels: &[],
+        buckets: &[],
+        module_path: ::core::module_path!(),
+        file: ::core::file!(),
+        line: ::core::line!(),
+        options: ::metrics_core::__private::Options {
+            states: <WorkerState as ::metrics_core::States>::NAMES,
+            ..::metrics_core::__private::Options::NONE
+        },
+    };
+    <StateSet<WorkerState>>::__new(&__METRIC_DESCRIPTOR)
+};
+const _: () = {
+    #[::metrics_core::__private::linkme::distributed_slice(
+        ::metrics_core::__private::METRICS
+    )]
+    #[linkme(crate = ::metrics_core::__private::linkme)]
+    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
+        &VOICE_WORKER_STATE,
+    );
+};
+#[doc(hidden)]
+#[macro_export]
+macro_rules! metric_named_voice_worker_state {
+    () => {};
+}
+#[cfg(not(test))]
+const _: () = {
+    #[used]
+    #[unsafe(
+        export_name = "metric `voice_worker_state` is defined twice, rename one of them"
+    )]
+    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+};
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+        ),
+        not(test)
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ".pushsection .metrics_core_names,\"a\"",
+    ".globl \"metric `voice_worker_state` is defined twice in the linked crates\"",
+    "\"metric `voice_worker_state` is defined twice in the linked crates\":",
+    ".popsection"
+);
+#[cfg(
+    all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        not(
+            all(
+                any(
+                    target_os = "linux",
+                    target_os = "android",
+                    target_os = "freebsd",
+                    target_os = "netbsd",
+                    target_os = "openbsd",
+                    target_os = "dragonfly",
+                    target_os = "illumos",
+                ),
+                not(test)
+            )
+        )
+    )
+)]
+::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+    ""
+);
+#[cfg(
+    not(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        )
+    )
+)]
+const _: () = {
+    let _ = &self::VOICE_WORKER_STATE;
+};
+const _: &[u8] = ::core::include_bytes!(
+    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
+);

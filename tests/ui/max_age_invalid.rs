@@ -1,0 +1,10 @@
+// The failed declaration is not emitted, so the import is unused: not what this case is about.
+#![allow(unused_imports)]
+
+use metrics_core::{metric, Summary};
+
+/// Request duration.
+#[metric(objectives = [(0.5, 0.05)], max_age = "10 minutes")]
+static HTTP_REQUEST_DURATION_SECONDS: Summary;
+
+fn main() {}

@@ -1,0 +1,16 @@
+// The failed declaration is not emitted, so the imports are unused: not what this case is about.
+#![allow(unused_imports, dead_code)]
+
+use metrics_core::{metric, StateSet, States};
+
+#[derive(Clone, Copy, States)]
+enum WorkerState {
+    Idle,
+    Busy,
+}
+
+/// What the worker is doing.
+#[metric(states = ["idle", "busy"])]
+static WORKER_STATE: StateSet<WorkerState>;
+
+fn main() {}

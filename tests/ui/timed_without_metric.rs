@@ -1,0 +1,8 @@
+use metrics_core::timed;
+
+#[timed]
+fn lookup() {}
+
+fn main() {
+    lookup();
+}
