@@ -359,4 +359,93 @@ pub mod __private {
         target_arch = "loongarch64",
     ))]
     pub use core::arch::global_asm as metric_must_be_declared_at_module_level_not_inside_a_fn_or_block;
+
+    /// The link-time and module-level checks of one `#[metric]` (see `metrics-macros`'
+    /// `expand.rs`), here so that every expansion is one line instead of the target lists:
+    /// the symbols each build exports, the ELF symbols defined in `global_asm!`, and the
+    /// fallback where `global_asm!` is not stable. The `cfg`s are evaluated in the crate that
+    /// declares the metric, so `cfg(test)` is that crate's.
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __metric_link_checks {
+        (
+            ident = $ident:ident,
+            exports = [$($export:literal),*],
+            asm = [$($asm:literal),*],
+        ) => {
+            $(
+                #[cfg(not(test))]
+                const _: () = {
+                    #[used]
+                    #[unsafe(export_name = $export)]
+                    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
+                };
+            )*
+
+            #[cfg(all(
+                any(
+                    target_arch = "x86",
+                    target_arch = "x86_64",
+                    target_arch = "arm",
+                    target_arch = "aarch64",
+                    target_arch = "riscv32",
+                    target_arch = "riscv64",
+                    target_arch = "loongarch64",
+                ),
+                any(
+                    target_os = "linux",
+                    target_os = "android",
+                    target_os = "freebsd",
+                    target_os = "netbsd",
+                    target_os = "openbsd",
+                    target_os = "dragonfly",
+                    target_os = "illumos",
+                ),
+                not(test),
+            ))]
+            $crate::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
+                $($asm),*
+            );
+
+            #[cfg(all(
+                any(
+                    target_arch = "x86",
+                    target_arch = "x86_64",
+                    target_arch = "arm",
+                    target_arch = "aarch64",
+                    target_arch = "riscv32",
+                    target_arch = "riscv64",
+                    target_arch = "loongarch64",
+                ),
+                not(all(
+                    any(
+                        target_os = "linux",
+                        target_os = "android",
+                        target_os = "freebsd",
+                        target_os = "netbsd",
+                        target_os = "openbsd",
+                        target_os = "dragonfly",
+                        target_os = "illumos",
+                    ),
+                    not(test),
+                )),
+            ))]
+            $crate::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!("");
+
+            #[cfg(not(any(
+                target_arch = "x86",
+                target_arch = "x86_64",
+                target_arch = "arm",
+                target_arch = "aarch64",
+                target_arch = "riscv32",
+                target_arch = "riscv64",
+                target_arch = "loongarch64",
+            )))]
+            const _: () = {
+                let _ = &self::$ident;
+            };
+        };
+    }
+    #[doc(hidden)]
+    pub use __metric_link_checks as link_checks;
 }

@@ -191,37 +191,6 @@ fn options(checked: &Checked) -> TokenStream {
     }
 }
 
-/// The architectures where `global_asm!` is stable, so where the module-level check and the
-/// ELF link symbol can use it.
-fn asm_arches() -> TokenStream {
-    quote! {
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        )
-    }
-}
-
-/// Operating systems whose object format is ELF, where the assembler syntax below is valid.
-fn elf_targets() -> TokenStream {
-    quote! {
-        any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly",
-            target_os = "illumos",
-        )
-    }
-}
-
 /// The items that make mistakes fail the build instead of reaching the registry:
 ///
 /// - Same family twice in one crate: two `#[macro_export]` macros `metric_named_FAMILY` land
@@ -238,30 +207,17 @@ fn elf_targets() -> TokenStream {
 ///   statement position. Where `global_asm!` is not stable, `self::IDENT` does not resolve from
 ///   a block instead.
 ///
-/// The link symbols are left out of `cfg(test)` builds: a crate's unit tests link the crate a
+/// The items themselves are written by `metrics_core::__private::link_checks!`, so that an
+/// expansion does not repeat the target lists. The link symbols are left out of `cfg(test)` builds: a crate's unit tests link the crate a
 /// second time when a dev-dependency depends on it, and that is not a conflict.
 fn link_checks(ident: &Ident, name: &str, family: &str, cfgs: &[&Attribute]) -> TokenStream {
-    let asm_arches = asm_arches();
-    let elf_targets = elf_targets();
     let mut names = vec![name];
     if family != name {
         names.push(family);
     }
-    let exported_statics: Vec<TokenStream> = names
+    let exports = names
         .iter()
-        .map(|name| {
-            let symbol = format!("metric `{name}` is defined twice, rename one of them");
-            quote! {
-                #(#cfgs)*
-                #[cfg(not(test))]
-                const _: () = {
-                    #[used]
-                    #[unsafe(export_name = #symbol)]
-                    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-                };
-            }
-        })
-        .collect();
+        .map(|name| format!("metric `{name}` is defined twice, rename one of them"));
     let mut asm_lines = vec![".pushsection .metrics_core_names,\"a\"".to_owned()];
     for name in &names {
         let asm_symbol = format!("metric `{name}` is defined twice in the linked crates");
@@ -270,9 +226,8 @@ fn link_checks(ident: &Ident, name: &str, family: &str, cfgs: &[&Attribute]) -> 
     }
     asm_lines.push(".popsection".to_owned());
     let same_crate_macro = format_ident!("metric_named_{}", family, span = ident.span());
-    let module_level_only = quote_spanned! {ident.span()=>
-        ::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block
-    };
+    // Spanned at the static's name: inside a fn body, the error points there.
+    let checks = quote_spanned! {ident.span()=> ::metrics_core::__private::link_checks };
     quote! {
         #(#cfgs)*
         #[doc(hidden)]
@@ -281,21 +236,12 @@ fn link_checks(ident: &Ident, name: &str, family: &str, cfgs: &[&Attribute]) -> 
             () => {};
         }
 
-        #(#exported_statics)*
-
         #(#cfgs)*
-        #[cfg(all(#asm_arches, #elf_targets, not(test)))]
-        #module_level_only!(#(#asm_lines),*);
-
-        #(#cfgs)*
-        #[cfg(all(#asm_arches, not(all(#elf_targets, not(test)))))]
-        #module_level_only!("");
-
-        #(#cfgs)*
-        #[cfg(not(#asm_arches))]
-        const _: () = {
-            let _ = &self::#ident;
-        };
+        #checks! {
+            ident = #ident,
+            exports = [#(#exports),*],
+            asm = [#(#asm_lines),*],
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! `#[timed]`, `#[count_errors]` and `#[derive(ErrorKind)]`: instrumentation of functions.
 
+use crate::derive::snake_case;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
@@ -201,31 +202,13 @@ pub fn derive_states(input: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
-/// `InvalidToken` becomes `invalid_token`, `HTTPError` `http_error`.
-fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            let previous_lower = chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit();
-            let next_lower = chars.get(i + 1).is_some_and(|next| next.is_lowercase());
-            if previous_lower || (chars[i - 1].is_uppercase() && next_lower) {
-                out.push('_');
-            }
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::snake_case;
+    use crate::derive::snake_case;
 
     #[test]
-    fn variant_names_become_snake_case() {
+    fn error_kinds_are_snake_case() {
         assert_eq!(snake_case("InvalidToken"), "invalid_token");
-        assert_eq!(snake_case("HTTPError"), "http_error");
         assert_eq!(snake_case("Timeout"), "timeout");
         assert_eq!(snake_case("Io2Failure"), "io2_failure");
     }

@@ -43,89 +43,14 @@ const _: () = {
 macro_rules! metric_named_calls_setup_seconds {
     () => {};
 }
-#[cfg(not(test))]
-const _: () = {
-    #[used]
-    #[unsafe(
-        export_name = "metric `calls_setup_seconds` is defined twice, rename one of them"
-    )]
-    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-};
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly",
-            target_os = "illumos",
-        ),
-        not(test)
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ".pushsection .metrics_core_names,\"a\"",
+::metrics_core::__private::link_checks! {
+    ident = SETUP_SECONDS, exports =
+    ["metric `calls_setup_seconds` is defined twice, rename one of them"], asm =
+    [".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `calls_setup_seconds` is defined twice in the linked crates\"",
     "\"metric `calls_setup_seconds` is defined twice in the linked crates\":",
-    ".popsection"
-);
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        not(
-            all(
-                any(
-                    target_os = "linux",
-                    target_os = "android",
-                    target_os = "freebsd",
-                    target_os = "netbsd",
-                    target_os = "openbsd",
-                    target_os = "dragonfly",
-                    target_os = "illumos",
-                ),
-                not(test)
-            )
-        )
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ""
-);
-#[cfg(
-    not(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        )
-    )
-)]
-const _: () = {
-    let _ = &self::SETUP_SECONDS;
-};
+    ".popsection"],
+}
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
@@ -161,89 +86,14 @@ const _: () = {
 macro_rules! metric_named_voice_router_state {
     () => {};
 }
-#[cfg(not(test))]
-const _: () = {
-    #[used]
-    #[unsafe(
-        export_name = "metric `voice_router_state` is defined twice, rename one of them"
-    )]
-    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-};
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly",
-            target_os = "illumos",
-        ),
-        not(test)
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ".pushsection .metrics_core_names,\"a\"",
+::metrics_core::__private::link_checks! {
+    ident = VOICE_ROUTER_STATE, exports =
+    ["metric `voice_router_state` is defined twice, rename one of them"], asm =
+    [".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `voice_router_state` is defined twice in the linked crates\"",
     "\"metric `voice_router_state` is defined twice in the linked crates\":",
-    ".popsection"
-);
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        not(
-            all(
-                any(
-                    target_os = "linux",
-                    target_os = "android",
-                    target_os = "freebsd",
-                    target_os = "netbsd",
-                    target_os = "openbsd",
-                    target_os = "dragonfly",
-                    target_os = "illumos",
-                ),
-                not(test)
-            )
-        )
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ""
-);
-#[cfg(
-    not(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        )
-    )
-)]
-const _: () = {
-    let _ = &self::VOICE_ROUTER_STATE;
-};
+    ".popsection"],
+}
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
@@ -284,89 +134,14 @@ const _: () = {
 macro_rules! metric_named_voice_queue_depth {
     () => {};
 }
-#[cfg(not(test))]
-const _: () = {
-    #[used]
-    #[unsafe(
-        export_name = "metric `voice_queue_depth` is defined twice, rename one of them"
-    )]
-    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-};
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly",
-            target_os = "illumos",
-        ),
-        not(test)
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ".pushsection .metrics_core_names,\"a\"",
+::metrics_core::__private::link_checks! {
+    ident = VOICE_QUEUE_DEPTH, exports =
+    ["metric `voice_queue_depth` is defined twice, rename one of them"], asm =
+    [".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `voice_queue_depth` is defined twice in the linked crates\"",
     "\"metric `voice_queue_depth` is defined twice in the linked crates\":",
-    ".popsection"
-);
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        not(
-            all(
-                any(
-                    target_os = "linux",
-                    target_os = "android",
-                    target_os = "freebsd",
-                    target_os = "netbsd",
-                    target_os = "openbsd",
-                    target_os = "dragonfly",
-                    target_os = "illumos",
-                ),
-                not(test)
-            )
-        )
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ""
-);
-#[cfg(
-    not(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        )
-    )
-)]
-const _: () = {
-    let _ = &self::VOICE_QUEUE_DEPTH;
-};
+    ".popsection"],
+}
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
@@ -398,89 +173,14 @@ const _: () = {
 macro_rules! metric_named_voice_config_info {
     () => {};
 }
-#[cfg(not(test))]
-const _: () = {
-    #[used]
-    #[unsafe(
-        export_name = "metric `voice_config_info` is defined twice, rename one of them"
-    )]
-    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-};
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly",
-            target_os = "illumos",
-        ),
-        not(test)
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ".pushsection .metrics_core_names,\"a\"",
+::metrics_core::__private::link_checks! {
+    ident = VOICE_CONFIG_INFO, exports =
+    ["metric `voice_config_info` is defined twice, rename one of them"], asm =
+    [".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `voice_config_info` is defined twice in the linked crates\"",
     "\"metric `voice_config_info` is defined twice in the linked crates\":",
-    ".popsection"
-);
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        not(
-            all(
-                any(
-                    target_os = "linux",
-                    target_os = "android",
-                    target_os = "freebsd",
-                    target_os = "netbsd",
-                    target_os = "openbsd",
-                    target_os = "dragonfly",
-                    target_os = "illumos",
-                ),
-                not(test)
-            )
-        )
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ""
-);
-#[cfg(
-    not(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        )
-    )
-)]
-const _: () = {
-    let _ = &self::VOICE_CONFIG_INFO;
-};
+    ".popsection"],
+}
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
@@ -515,89 +215,14 @@ const _: () = {
 macro_rules! metric_named_voice_worker_state {
     () => {};
 }
-#[cfg(not(test))]
-const _: () = {
-    #[used]
-    #[unsafe(
-        export_name = "metric `voice_worker_state` is defined twice, rename one of them"
-    )]
-    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-};
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly",
-            target_os = "illumos",
-        ),
-        not(test)
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ".pushsection .metrics_core_names,\"a\"",
+::metrics_core::__private::link_checks! {
+    ident = VOICE_WORKER_STATE, exports =
+    ["metric `voice_worker_state` is defined twice, rename one of them"], asm =
+    [".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `voice_worker_state` is defined twice in the linked crates\"",
     "\"metric `voice_worker_state` is defined twice in the linked crates\":",
-    ".popsection"
-);
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        not(
-            all(
-                any(
-                    target_os = "linux",
-                    target_os = "android",
-                    target_os = "freebsd",
-                    target_os = "netbsd",
-                    target_os = "openbsd",
-                    target_os = "dragonfly",
-                    target_os = "illumos",
-                ),
-                not(test)
-            )
-        )
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ""
-);
-#[cfg(
-    not(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        )
-    )
-)]
-const _: () = {
-    let _ = &self::VOICE_WORKER_STATE;
-};
+    ".popsection"],
+}
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );

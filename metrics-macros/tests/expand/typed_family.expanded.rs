@@ -42,96 +42,16 @@ const _: () = {
 macro_rules! metric_named_voice_calls {
     () => {};
 }
-#[cfg(not(test))]
-const _: () = {
-    #[used]
-    #[unsafe(
-        export_name = "metric `voice_calls_total` is defined twice, rename one of them"
-    )]
-    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-};
-#[cfg(not(test))]
-const _: () = {
-    #[used]
-    #[unsafe(export_name = "metric `voice_calls` is defined twice, rename one of them")]
-    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-};
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        any(
-            target_os = "linux",
-            target_os = "android",
-            target_os = "freebsd",
-            target_os = "netbsd",
-            target_os = "openbsd",
-            target_os = "dragonfly",
-            target_os = "illumos",
-        ),
-        not(test)
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ".pushsection .metrics_core_names,\"a\"",
+::metrics_core::__private::link_checks! {
+    ident = VOICE_CALLS_TOTAL, exports =
+    ["metric `voice_calls_total` is defined twice, rename one of them",
+    "metric `voice_calls` is defined twice, rename one of them"], asm =
+    [".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `voice_calls_total` is defined twice in the linked crates\"",
     "\"metric `voice_calls_total` is defined twice in the linked crates\":",
     ".globl \"metric `voice_calls` is defined twice in the linked crates\"",
-    "\"metric `voice_calls` is defined twice in the linked crates\":", ".popsection"
-);
-#[cfg(
-    all(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        ),
-        not(
-            all(
-                any(
-                    target_os = "linux",
-                    target_os = "android",
-                    target_os = "freebsd",
-                    target_os = "netbsd",
-                    target_os = "openbsd",
-                    target_os = "dragonfly",
-                    target_os = "illumos",
-                ),
-                not(test)
-            )
-        )
-    )
-)]
-::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-    ""
-);
-#[cfg(
-    not(
-        any(
-            target_arch = "x86",
-            target_arch = "x86_64",
-            target_arch = "arm",
-            target_arch = "aarch64",
-            target_arch = "riscv32",
-            target_arch = "riscv64",
-            target_arch = "loongarch64",
-        )
-    )
-)]
-const _: () = {
-    let _ = &self::VOICE_CALLS_TOTAL;
-};
+    "\"metric `voice_calls` is defined twice in the linked crates\":", ".popsection"],
+}
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
