@@ -308,3 +308,25 @@ fn concurrent_creation_lookups_and_scrapes_lose_nothing() {
         );
     }
 }
+
+/// Call setup time by direction, with quantiles.
+#[metric(labels = ["direction"], objectives = [(0.5, 0.05)], max_age = 60, age_buckets = 2)]
+static TYPED_SETUP_SECONDS: Family<Direction, metrics_core::Summary>;
+
+#[test]
+fn a_summary_family_has_quantiles_per_series() {
+    for value in [1.0, 2.0, 3.0] {
+        TYPED_SETUP_SECONDS.get(Direction::Outbound).observe(value);
+    }
+    assert_eq!(
+        registry().render_only(&["typed_setup_seconds"]),
+        "# HELP typed_setup_seconds Call setup time by direction, with quantiles.\n\
+         # TYPE typed_setup_seconds summary\n\
+         typed_setup_seconds{direction=\"inbound\",quantile=\"0.5\"} NaN\n\
+         typed_setup_seconds_sum{direction=\"inbound\"} 0\n\
+         typed_setup_seconds_count{direction=\"inbound\"} 0\n\
+         typed_setup_seconds{direction=\"outbound\",quantile=\"0.5\"} 2\n\
+         typed_setup_seconds_sum{direction=\"outbound\"} 6\n\
+         typed_setup_seconds_count{direction=\"outbound\"} 3\n"
+    );
+}

@@ -120,7 +120,7 @@ pub struct MetricTypeInfo {
 pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, Summary, \
                                 CounterVec, IntCounterVec, GaugeVec, IntGaugeVec, HistogramVec, \
                                 SummaryVec, Info, StateSet, GaugeFn, CounterFn, \
-                                Family<Labels, Counter|IntCounter|Gauge|IntGauge|Histogram>";
+                                Family<Labels, Counter|IntCounter|Gauge|IntGauge|Histogram|Summary>";
 
 /// The `Kind` named by an unlabelled metric type's last path segment.
 fn base_kind(name: &str) -> Option<Kind> {
@@ -130,6 +130,7 @@ fn base_kind(name: &str) -> Option<Kind> {
         "Gauge" => Kind::Gauge,
         "IntGauge" => Kind::IntGauge,
         "Histogram" => Kind::Histogram,
+        "Summary" => Kind::Summary,
         _ => return None,
     })
 }
@@ -163,7 +164,8 @@ fn family(arguments: &PathArguments, span: Span) -> syn::Result<(Type, Type, Kin
     let Some(kind) = metric_kind else {
         return Err(syn::Error::new(
             metric.span(),
-            "the metric of a `Family` is one of Counter, IntCounter, Gauge, IntGauge, Histogram",
+            "the metric of a `Family` is one of Counter, IntCounter, Gauge, IntGauge, Histogram, \
+             Summary",
         ));
     };
     Ok((labels.clone(), metric.clone(), kind))
