@@ -434,26 +434,36 @@ fn exposition_passes_promtool() {
     service.request("GET", "/users/1");
     service.request("GET", "/admin");
     service.request("GET", "/missing");
-    let exposition = service.request("GET", "/metrics").body;
-
-    let mut promtool = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    promtool
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(exposition.as_bytes())
-        .unwrap();
-    let output = promtool.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "promtool found problems:\n{}{}\nin:\n{exposition}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    service.request("POST", "/trunk?state=degraded");
+    // The whole exposition, and a filtered one (what `name[]=` serves).
+    for path in [
+        "/metrics",
+        "/metrics?name[]=voice_calls_total&name[]=voice_call_setup_seconds&name[]=voice_trunk_state",
+    ] {
+        let exposition = service.request("GET", path).body;
+        assert!(
+            exposition.contains("# TYPE voice_calls_total counter"),
+            "{path}"
+        );
+        let mut promtool = Command::new("promtool")
+            .args(["check", "metrics"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        promtool
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(exposition.as_bytes())
+            .unwrap();
+        let output = promtool.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "promtool found problems in {path}:\n{}{}\nin:\n{exposition}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }
