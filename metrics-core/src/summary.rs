@@ -12,6 +12,7 @@ use crate::desc::Objective;
 use crate::metric::{impl_collect_for_metric, sealed};
 use crate::openmetrics;
 use crate::quantile::{Invariant, Stream};
+use crate::sync::const_fn;
 use crate::text::{write_f64, write_sample_prefix, write_u64};
 use crate::timer::{Observer, Timer};
 use crate::{Descriptor, Error, Metric, MetricType, rejected};
@@ -185,14 +186,16 @@ impl Window {
 }
 
 impl Summary {
-    #[doc(hidden)]
-    pub const fn __new(desc: &'static Descriptor) -> Self {
-        Summary {
-            desc,
-            count: AtomicU64::new(0),
-            sum: AtomicF64::zero(),
-            created: Created::with_process(),
-            window: Mutex::new(Window::EMPTY),
+    const_fn! {
+        #[doc(hidden)]
+        pub fn __new(desc: &'static Descriptor) -> Self {
+            Summary {
+                desc,
+                count: AtomicU64::new(0),
+                sum: AtomicF64::zero(),
+                created: Created::with_process(),
+                window: Mutex::new(Window::EMPTY),
+            }
         }
     }
 

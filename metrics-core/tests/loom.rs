@@ -21,14 +21,23 @@ use loom::thread;
 use metrics_core::{Counter, Descriptor, Gauge, Histogram, IntCounter, IntGauge, Metric};
 
 fn descriptor(name: &'static str, buckets: &'static [f64]) -> &'static Descriptor {
+    described(name, &[], buckets)
+}
+
+fn described(
+    name: &'static str,
+    labels: &'static [&'static str],
+    buckets: &'static [f64],
+) -> &'static Descriptor {
     Box::leak(Box::new(Descriptor {
         name,
         help: "A model.",
-        labels: &[],
+        labels,
         buckets,
         module_path: module_path!(),
         file: file!(),
         line: line!(),
+        options: metrics_core::Options::NONE,
     }))
 }
 
@@ -212,15 +221,7 @@ fn histogram_two_observers_and_an_encoder() {
 }
 
 fn labelled_descriptor(name: &'static str) -> &'static Descriptor {
-    Box::leak(Box::new(Descriptor {
-        name,
-        help: "A model.",
-        labels: &["peer"],
-        buckets: &[],
-        module_path: module_path!(),
-        file: file!(),
-        line: line!(),
-    }))
+    described(name, &["peer"], &[])
 }
 
 /// The series table of labelled families (`series.rs`): a reader finds series with plain
