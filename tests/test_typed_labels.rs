@@ -330,3 +330,22 @@ fn a_summary_family_has_quantiles_per_series() {
          typed_setup_seconds_count{direction=\"outbound\"} 3\n"
     );
 }
+
+/// The state of the call router: the same enum as the `status` label values.
+#[metric]
+static TYPED_LAST_STATUS: metrics_core::StateSet<CallStatus>;
+
+#[test]
+fn one_enum_is_both_label_values_and_the_states_of_a_state_set() {
+    TYPED_LAST_STATUS.set(CallStatus::Failed);
+    assert_eq!(TYPED_LAST_STATUS.state().map(|s| s.index()), Some(3));
+    assert_eq!(
+        registry().render_only(&["typed_last_status"]),
+        "# HELP typed_last_status The state of the call router: the same enum as the `status` label values.\n\
+         # TYPE typed_last_status gauge\n\
+         typed_last_status{typed_last_status=\"completed\"} 0\n\
+         typed_last_status{typed_last_status=\"no_answer\"} 0\n\
+         typed_last_status{typed_last_status=\"busy\"} 0\n\
+         typed_last_status{typed_last_status=\"failed_other\"} 1\n"
+    );
+}

@@ -583,7 +583,7 @@ fn a_module_subsystem_prefixes_every_metric_in_it() {
     );
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, metrics_core::States)]
+#[derive(Clone, Copy, Debug, PartialEq, metrics_core::LabelValue)]
 enum WorkerState {
     Idle,
     Busy,

@@ -293,10 +293,6 @@ pub use metrics_macros::count_errors;
 /// give each metric `subsystem = "trunk"`.
 pub use metrics_macros::subsystem;
 
-/// Implements [`States`](trait@States) for a fieldless enum: each variant's name in snake_case
-/// is a state of a [`StateSet<E>`](StateSet).
-pub use metrics_macros::States;
-
 /// Implements [`ErrorKind`](trait@ErrorKind) for an enum: each variant's name in snake_case.
 pub use metrics_macros::ErrorKind;
 

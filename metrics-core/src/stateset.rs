@@ -40,13 +40,14 @@ use crate::{Collect, Descriptor, Error};
 ///
 /// # States from an enum
 ///
-/// `StateSet<E>` takes its states from a fieldless enum with `#[derive(States)]` (each
-/// variant's name in snake_case), and `set` takes the enum, so it cannot fail:
+/// `StateSet<E>` takes its states from a fieldless enum with `#[derive(LabelValue)]` (each
+/// variant's name in snake_case, or its `#[label(rename = "...")]`: the same values the enum
+/// has as a label), and `set` takes the enum, so it cannot fail:
 ///
 /// ```
-/// use metrics_core::{metric, StateSet, States};
+/// use metrics_core::{metric, LabelValue, StateSet};
 ///
-/// #[derive(Clone, Copy, Debug, PartialEq, States)]
+/// #[derive(Clone, Copy, Debug, PartialEq, LabelValue)]
 /// enum WorkerState {
 ///     Idle,
 ///     Busy,
@@ -74,27 +75,31 @@ pub struct StateSet<E = Named> {
 pub enum Named {}
 
 /// A fieldless enum whose variants are the states of a [`StateSet<E>`]; implemented by
-/// `#[derive(States)]`.
-pub trait States: Copy + 'static {
+/// `#[derive(LabelValue)]`, along with [`LabelValue`](crate::LabelValue), so that one enum
+/// serves as a label and as a state set with the same values.
+pub trait States: Sized + 'static {
     /// The label value of each variant, in declaration order.
     const NAMES: &'static [&'static str];
     /// Every variant, in declaration order.
     const ALL: &'static [Self];
     /// The position of this variant in [`ALL`](Self::ALL).
-    fn index(self) -> usize;
+    fn state_index(&self) -> usize;
 }
 
 impl<E: States> StateSet<E> {
     /// Switches to `state`.
     #[inline]
     pub fn set(&self, state: E) {
-        self.current.store(state.index(), Ordering::Relaxed);
+        self.current.store(state.state_index(), Ordering::Relaxed);
     }
 
     /// The current state as the enum (`None` only if the enum's `NAMES` and `ALL` disagree,
-    /// which `#[derive(States)]` never makes them do).
-    pub fn state(&self) -> Option<E> {
-        E::ALL.get(self.current.load(Ordering::Relaxed)).copied()
+    /// which `#[derive(LabelValue)]` never makes them do).
+    pub fn state(&self) -> Option<E>
+    where
+        E: Clone,
+    {
+        E::ALL.get(self.current.load(Ordering::Relaxed)).cloned()
     }
 }
 

@@ -230,7 +230,7 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
                     syn::Error::new(
                         args.span(),
                         "the parameter of `StateSet` is the enum of its states: \
-                     `StateSet<WorkerState>` with `#[derive(States)] enum WorkerState { ... }`",
+                     `StateSet<WorkerState>` with `#[derive(LabelValue)] enum WorkerState { ... }`",
                     )
                 })?
             }

@@ -5,7 +5,8 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, LitStr, Type};
 
-/// `impl LabelValue` (and `LabelSet`, a set of one label) for a fieldless enum.
+/// `impl LabelValue` (and `LabelSet`, a set of one label, and `States`, the states of a
+/// `StateSet`) for a fieldless enum.
 pub fn label_value(input: DeriveInput) -> syn::Result<TokenStream> {
     let Data::Enum(data) = &input.data else {
         return Err(syn::Error::new(
@@ -87,6 +88,16 @@ pub fn label_value(input: DeriveInput) -> syn::Result<TokenStream> {
         }
 
         ::metrics_core::__label_set_of_one_value!(#ident);
+
+        impl ::metrics_core::States for #ident {
+            const NAMES: &'static [&'static str] = &[#(#texts),*];
+            const ALL: &'static [Self] = &[#(#ident::#variants),*];
+
+            #[inline]
+            fn state_index(&self) -> usize {
+                ::metrics_core::LabelValue::index(self)
+            }
+        }
     })
 }
 

@@ -159,49 +159,6 @@ pub fn derive_error_kind(input: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
-pub fn derive_states(input: TokenStream) -> syn::Result<TokenStream> {
-    let input: DeriveInput = syn::parse2(input)?;
-    let not_fieldless = |span| {
-        syn::Error::new(
-            span,
-            "#[derive(States)] goes on an enum whose variants have no fields: each variant is a \
-             state",
-        )
-    };
-    let Data::Enum(data) = &input.data else {
-        return Err(not_fieldless(input.ident.span()));
-    };
-    if data.variants.is_empty() {
-        return Err(syn::Error::new(
-            input.ident.span(),
-            "a state set needs at least one state: add a variant",
-        ));
-    }
-    if let Some(variant) = data
-        .variants
-        .iter()
-        .find(|variant| !matches!(variant.fields, Fields::Unit))
-    {
-        return Err(not_fieldless(variant.fields.span()));
-    }
-    let ident = &input.ident;
-    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
-    let variants: Vec<_> = data.variants.iter().map(|variant| &variant.ident).collect();
-    let names = variants.iter().map(|name| snake_case(&name.to_string()));
-    let indexes = 0..variants.len();
-    Ok(quote! {
-        impl #impl_generics ::metrics_core::States for #ident #type_generics #where_clause {
-            const NAMES: &'static [&'static str] = &[#(#names),*];
-            const ALL: &'static [Self] = &[#(Self::#variants),*];
-            fn index(self) -> usize {
-                match self {
-                    #(Self::#variants => #indexes,)*
-                }
-            }
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use crate::derive::snake_case;

@@ -64,14 +64,6 @@ pub fn subsystem(args: TokenStream, input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// Implements `metrics_core::States` for a fieldless enum: each variant's name in snake_case.
-#[proc_macro_derive(States)]
-pub fn derive_states(input: TokenStream) -> TokenStream {
-    instrument::derive_states(input.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
-}
-
 /// Implements `LabelSet` for a struct of label values: see `metrics_core::LabelSet`.
 #[proc_macro_derive(LabelSet, attributes(label))]
 pub fn derive_label_set(input: TokenStream) -> TokenStream {

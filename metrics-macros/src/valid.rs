@@ -319,7 +319,7 @@ fn check_states(
             errors.push(
                 ty.span(),
                 "a `StateSet` needs its states: add `states = [\"idle\", \"busy\"]` to \
-                 #[metric], or declare `StateSet<E>` for an enum `E` with `#[derive(States)]`",
+                 #[metric], or declare `StateSet<E>` for an enum `E` with `#[derive(LabelValue)]`",
             );
         }
         return Vec::new();

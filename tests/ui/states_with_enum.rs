@@ -1,9 +1,9 @@
 // The failed declaration is not emitted, so the imports are unused: not what this case is about.
 #![allow(unused_imports, dead_code)]
 
-use metrics_core::{metric, StateSet, States};
+use metrics_core::{metric, LabelValue, StateSet};
 
-#[derive(Clone, Copy, States)]
+#[derive(Clone, Copy, LabelValue)]
 enum WorkerState {
     Idle,
     Busy,

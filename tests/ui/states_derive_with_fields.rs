@@ -1,9 +1,0 @@
-use metrics_core::States;
-
-#[derive(Clone, Copy, States)]
-enum WorkerState {
-    Idle,
-    Busy(u32),
-}
-
-fn main() {}
