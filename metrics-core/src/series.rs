@@ -189,7 +189,9 @@ impl<K: Ord, M> SeriesTable<K, M> {
         F: FnOnce() -> (K, Box<str>, M),
     {
         if let Some(series) = self.find(hash, &eq) {
-            if series.live.load(Ordering::Relaxed) {
+            // Acquire, paired with the revival's Release: a lookup that sees the series live
+            // again also sees it reset, so its increment lands after the reset, not before.
+            if series.live.load(Ordering::Acquire) {
                 return Lookup::Found(&series.metric);
             }
         }
@@ -230,7 +232,7 @@ impl<K: Ord, M> SeriesTable<K, M> {
     fn revive(writer: &mut Writer<K, M>, series: &Series<K, M>, reset: impl Fn(&M)) {
         if !series.live.load(Ordering::Relaxed) {
             reset(&series.metric);
-            series.live.store(true, Ordering::Relaxed);
+            series.live.store(true, Ordering::Release);
             writer.live += 1;
         }
     }
