@@ -349,3 +349,38 @@ fn one_enum_is_both_label_values_and_the_states_of_a_state_set() {
          typed_last_status{typed_last_status=\"failed_other\"} 1\n"
     );
 }
+
+/// Calls by direction, in one region.
+#[metric(labels = ["direction"], const_labels = [("region", "eu-west")])]
+static TYPED_REGION_CALLS_TOTAL: Family<Direction, IntCounter>;
+
+/// Requests by route, in one region.
+#[metric(labels = ["route"], const_labels = [("region", "eu-west")])]
+static TYPED_REGION_ROUTES_TOTAL: Family<String, IntCounter>;
+
+#[test]
+fn constant_labels_come_first_on_closed_and_open_families() {
+    TYPED_REGION_CALLS_TOTAL.get(Direction::Inbound).inc();
+    TYPED_REGION_ROUTES_TOTAL.get("/calls".to_owned()).inc_by(2);
+    assert_eq!(
+        registry().render_only(&["typed_region_calls_total", "typed_region_routes_total"]),
+        "# HELP typed_region_calls_total Calls by direction, in one region.\n\
+         # TYPE typed_region_calls_total counter\n\
+         typed_region_calls_total{region=\"eu-west\",direction=\"inbound\"} 1\n\
+         typed_region_calls_total{region=\"eu-west\",direction=\"outbound\"} 0\n\
+         # HELP typed_region_routes_total Requests by route, in one region.\n\
+         # TYPE typed_region_routes_total counter\n\
+         typed_region_routes_total{region=\"eu-west\",route=\"/calls\"} 2\n"
+    );
+    let families = registry().gather();
+    let routes = families
+        .iter()
+        .find(|family| family.name() == "typed_region_routes_total")
+        .unwrap();
+    let pairs: Vec<(&str, &str)> = routes.get_metric()[0]
+        .get_label()
+        .iter()
+        .map(|pair| (pair.name(), pair.value()))
+        .collect();
+    assert_eq!(pairs, [("region", "eu-west"), ("route", "/calls")]);
+}
