@@ -384,3 +384,101 @@ fn constant_labels_come_first_on_closed_and_open_families() {
         .collect();
     assert_eq!(pairs, [("region", "eu-west"), ("route", "/calls")]);
 }
+
+/// A field named with a keyword, a mixed closed/open set.
+#[derive(LabelSet)]
+struct KeywordLabels<'a> {
+    r#type: Direction,
+    #[label(rename = "peer_name")]
+    peer: &'a str,
+}
+
+/// Messages by type and peer.
+#[metric]
+static TYPED_MESSAGES_TOTAL: Family<KeywordLabels<'static>, IntCounter>;
+
+/// Never holds a series of its own.
+#[metric(labels = ["peer"])]
+static TYPED_NO_SERIES_TOTAL: Family<String, IntCounter>;
+
+#[test]
+fn raw_identifiers_and_renamed_fields_name_labels() {
+    let peer = String::from("sbc-1");
+    TYPED_MESSAGES_TOTAL
+        .get(KeywordLabels {
+            r#type: Direction::Outbound,
+            peer: &peer,
+        })
+        .inc();
+    assert_eq!(TYPED_MESSAGES_TOTAL.label_names(), ["type", "peer_name"]);
+    assert_eq!(
+        registry().render_only(&["typed_messages_total"]),
+        "# HELP typed_messages_total Messages by type and peer.\n\
+         # TYPE typed_messages_total counter\n\
+         typed_messages_total{type=\"outbound\",peer_name=\"sbc-1\"} 1\n"
+    );
+}
+
+#[test]
+fn a_cap_of_zero_sends_everything_to_the_overflow_series() {
+    TYPED_NO_SERIES_TOTAL.set_max_series(0);
+    for peer in ["a", "b"] {
+        TYPED_NO_SERIES_TOTAL.get(peer.to_owned()).inc();
+    }
+    assert_eq!(
+        registry().render_only(&["typed_no_series_total"]),
+        "# HELP typed_no_series_total Never holds a series of its own.\n\
+         # TYPE typed_no_series_total counter\n\
+         typed_no_series_total{peer=\"__overflow__\"} 2\n"
+    );
+}
+
+/// 2^13 = 8,192 combinations: past `MAX_CLOSED_SERIES`, so created on use like an open set.
+#[derive(LabelSet)]
+struct ManyFlags {
+    a: bool,
+    b: bool,
+    c: bool,
+    d: bool,
+    e: bool,
+    f: bool,
+    g: bool,
+    h: bool,
+    i: bool,
+    j: bool,
+    k: bool,
+    l: bool,
+    m: bool,
+}
+
+/// Feature combinations seen.
+#[metric]
+static TYPED_FLAG_COMBINATIONS_TOTAL: Family<ManyFlags, IntCounter>;
+
+#[test]
+fn a_closed_set_past_the_limit_is_created_on_use() {
+    assert_eq!(<ManyFlags as LabelSet>::CARDINALITY, Some(8192));
+    const { assert!(8192 > metrics_core::MAX_CLOSED_SERIES) };
+    assert_eq!(TYPED_FLAG_COMBINATIONS_TOTAL.len(), 0);
+    let flags = |a| ManyFlags {
+        a,
+        b: false,
+        c: false,
+        d: false,
+        e: false,
+        f: false,
+        g: false,
+        h: false,
+        i: false,
+        j: false,
+        k: false,
+        l: false,
+        m: true,
+    };
+    TYPED_FLAG_COMBINATIONS_TOTAL.get(flags(true)).inc();
+    TYPED_FLAG_COMBINATIONS_TOTAL.get(flags(true)).inc();
+    assert_eq!(TYPED_FLAG_COMBINATIONS_TOTAL.len(), 1);
+    assert_eq!(TYPED_FLAG_COMBINATIONS_TOTAL.get(flags(true)).get(), 2);
+    assert_eq!(TYPED_FLAG_COMBINATIONS_TOTAL.get(flags(false)).get(), 0);
+    assert_eq!(TYPED_FLAG_COMBINATIONS_TOTAL.len(), 2);
+}

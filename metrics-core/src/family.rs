@@ -50,9 +50,11 @@ use crate::{Collect, Descriptor, Error, LabelSet, Metric, MetricType};
 ///
 /// # Closed and open label sets
 ///
-/// When every label is a closed set (enums, `bool`), every series exists from the start, in a
-/// `static` array next to the family: all are exposed (at zero until used) in declaration
-/// order, and [`get`](Self::get) is an array index: no hashing, no lock, no allocation. Otherwise (a label is a string
+/// When every label is a closed set (enums, `bool`), every series exists from the start, in an
+/// array inside the `static`: all are exposed (at zero until used) in declaration order, and
+/// [`get`](Self::get) is an array index: no hashing, no lock, no allocation. Past
+/// [`MAX_CLOSED_SERIES`](crate::MAX_CLOSED_SERIES) combinations (a size no dashboard reads) a closed set is handled as an
+/// open one instead, so that the `static` stays small. Otherwise (a label is a string
 /// or an integer) series are created on first use and found in the same lock-free table as
 /// [`MetricVec`](crate::MetricVec)'s, with the same [`max_series`](Self::max_series) cap and
 /// overflow series; a lookup allocates nothing.
@@ -93,7 +95,7 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
     where
         Q: LabelSet<Static = L::Static>,
     {
-        if Q::CARDINALITY.is_some() {
+        if C > 0 {
             if let Some(series) = self.closed.get(labels.series_index()) {
                 return series;
             }
@@ -108,7 +110,7 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
     where
         Q: LabelSet<Static = L::Static>,
     {
-        if Q::CARDINALITY.is_none() && self.open.remove(hash(&labels), |key| same(key, &labels)) {
+        if C == 0 && self.open.remove(hash(&labels), |key| same(key, &labels)) {
             return Ok(());
         }
         let mut values = Vec::with_capacity(Q::LEN);
@@ -130,10 +132,7 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
 
     /// How many series are exposed, the overflow series included.
     pub fn len(&self) -> usize {
-        match L::CARDINALITY {
-            Some(cardinality) => cardinality,
-            None => self.open.len(),
-        }
+        if C > 0 { C } else { self.open.len() }
     }
 
     /// Whether no series is exposed.
@@ -230,7 +229,7 @@ impl<L: LabelSet + 'static, M: Metric, const C: usize> Collect for Family<L, M, 
     }
 
     fn encode_text(&self, out: &mut String) {
-        if L::CARDINALITY.is_some() {
+        if C > 0 {
             for (metric, labels) in self.closed_series() {
                 metric.__encode_text(self.desc.name, labels, out);
             }
@@ -242,7 +241,7 @@ impl<L: LabelSet + 'static, M: Metric, const C: usize> Collect for Family<L, M, 
     }
 
     fn encode_openmetrics(&self, out: &mut String) {
-        if L::CARDINALITY.is_some() {
+        if C > 0 {
             for (metric, labels) in self.closed_series() {
                 metric.__encode_openmetrics(self.desc.name, labels, out);
             }
@@ -254,7 +253,7 @@ impl<L: LabelSet + 'static, M: Metric, const C: usize> Collect for Family<L, M, 
     }
 
     fn collect(&self) -> Vec<proto::Metric> {
-        if L::CARDINALITY.is_none() {
+        if C == 0 {
             return collect_series(self.desc, &self.open);
         }
         self.closed

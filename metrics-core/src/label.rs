@@ -127,13 +127,17 @@ pub const fn __radix<V: LabelValue>() -> usize {
     }
 }
 
-/// How many series a family keyed by `L` creates up front: all of a closed set, none of an
-/// open one. `#[metric]` sizes the family's array with it.
+/// The most label sets a closed [`Family`](crate::Family) creates up front, inside its
+/// `static`; a closed set with more combinations is handled as an open one.
+pub const MAX_CLOSED_SERIES: usize = 4096;
+
+/// How many series a family keyed by `L` creates up front: all of a closed set (up to
+/// [`MAX_CLOSED_SERIES`]), none of an open one. `#[metric]` sizes the family's array with it.
 #[doc(hidden)]
 pub const fn __closed_len<L: LabelSet>() -> usize {
     match L::CARDINALITY {
-        Some(cardinality) => cardinality,
-        None => 0,
+        Some(cardinality) if cardinality <= MAX_CLOSED_SERIES => cardinality,
+        _ => 0,
     }
 }
 

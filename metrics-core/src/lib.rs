@@ -307,7 +307,7 @@ pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, 
 pub use crate::info::Info;
 pub use crate::inprogress::InProgress;
 pub use crate::instrument::ErrorKind;
-pub use crate::label::{LabelSet, LabelValue};
+pub use crate::label::{LabelSet, LabelValue, MAX_CLOSED_SERIES};
 pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
