@@ -482,3 +482,23 @@ fn a_closed_set_past_the_limit_is_created_on_use() {
     assert_eq!(TYPED_FLAG_COMBINATIONS_TOTAL.get(flags(false)).get(), 0);
     assert_eq!(TYPED_FLAG_COMBINATIONS_TOTAL.len(), 2);
 }
+
+/// An enum named like a generic parameter, with a keyword variant.
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, LabelValue)]
+enum R {
+    r#type,
+    Plain,
+}
+
+/// Messages by kind.
+#[metric(labels = ["kind"])]
+static TYPED_KINDS_TOTAL: Family<R, IntCounter>;
+
+#[test]
+fn generated_code_is_hygienic_and_raw_variants_lose_their_prefix() {
+    TYPED_KINDS_TOTAL.get(R::r#type).inc();
+    assert_eq!(R::VALUES, Some(&["type", "plain"][..]));
+    assert_eq!(TYPED_KINDS_TOTAL.get(R::Plain).get(), 0);
+    assert_eq!(TYPED_KINDS_TOTAL.get(R::r#type).get(), 1);
+}

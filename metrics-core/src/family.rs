@@ -19,7 +19,8 @@ use crate::{Collect, Descriptor, Error, LabelSet, Metric, MetricType};
 /// instead of strings.
 ///
 /// Declared as `Family<L, M>` with `#[metric]`, which fills in `C`, the number of label sets of
-/// a closed `L` (as it fills in the label count of `IntCounterVec`).
+/// a closed `L` (as it fills in the label count of `IntCounterVec`). To name the full type
+/// elsewhere: `Family<L, M, { metrics_core::closed_len::<L>() }>`.
 ///
 /// `L` is a [`LabelSet`]: a `#[derive(LabelSet)]` struct (one label per field, named after the
 /// field), a single [`LabelValue`](crate::LabelValue) such as a `#[derive(LabelValue)]` enum, or
@@ -57,8 +58,12 @@ use crate::{Collect, Descriptor, Error, LabelSet, Metric, MetricType};
 /// open one instead, so that the `static` stays small. Otherwise (a label is a string
 /// or an integer) series are created on first use and found in the same lock-free table as
 /// [`MetricVec`](crate::MetricVec)'s, with the same [`max_series`](Self::max_series) cap and
-/// overflow series; a lookup allocates nothing.
-pub struct Family<L, M, const C: usize = 0> {
+/// overflow series, sorted by their values' text (so `"200"` before `"404"`, but `"1000"`
+/// before `"200"`); a lookup itself allocates nothing. Declare text labels as `&'static str`
+/// (or a `#[derive(LabelSet)]` struct with `&'a str` fields): the family is then looked up
+/// with borrowed text of any lifetime, where a `String` label needs an owned `String` for
+/// every lookup.
+pub struct Family<L, M, const C: usize> {
     desc: &'static Descriptor,
     /// Every series of a closed label set, by [`LabelSet::series_index`], inside the family
     /// itself so that a lookup is one bounds-checked index off the `static`'s address.
@@ -103,7 +108,8 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
         self.open_series(&labels)
     }
 
-    /// Removes the series for `labels` of an open label set from the exposition, as
+    /// Removes the series for `labels` of an open label set (or a closed one past
+    /// [`MAX_CLOSED_SERIES`](crate::MAX_CLOSED_SERIES)) from the exposition, as
     /// [`MetricVec::remove_label_values`](crate::MetricVec::remove_label_values) does. The
     /// series of a closed label set always exist: for them this is an [`Error::SeriesNotFound`].
     pub fn remove<Q>(&self, labels: Q) -> Result<(), Error>

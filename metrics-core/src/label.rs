@@ -96,7 +96,8 @@ pub trait LabelSet: Send + Sync {
     const CARDINALITY: Option<usize>;
 
     /// The position of this label set among all [`CARDINALITY`](Self::CARDINALITY) of them
-    /// (closed sets only): mixed-radix, the last label varying fastest.
+    /// (closed sets only; any number for an open one): mixed-radix, the last label varying
+    /// fastest.
     fn series_index(&self) -> usize;
 
     /// The value of label `label` in the label set at `index` (closed sets only; `""` out of
@@ -132,9 +133,10 @@ pub const fn __radix<V: LabelValue>() -> usize {
 pub const MAX_CLOSED_SERIES: usize = 4096;
 
 /// How many series a family keyed by `L` creates up front: all of a closed set (up to
-/// [`MAX_CLOSED_SERIES`]), none of an open one. `#[metric]` sizes the family's array with it.
-#[doc(hidden)]
-pub const fn __closed_len<L: LabelSet>() -> usize {
+/// [`MAX_CLOSED_SERIES`]), none of an open one. `#[metric]` sizes the family's array with it;
+/// it is the third parameter of the family's full type, to name it outside the declaration:
+/// `&'static Family<CallStatus, IntCounter, { metrics_core::closed_len::<CallStatus>() }>`.
+pub const fn closed_len<L: LabelSet>() -> usize {
     match L::CARDINALITY {
         Some(cardinality) if cardinality <= MAX_CLOSED_SERIES => cardinality,
         _ => 0,
@@ -364,8 +366,12 @@ macro_rules! tuple_label_sets {
 
             #[inline]
             fn series_index(&self) -> usize {
-                let index = 0;
-                $(let index = index * __radix::<$name>() + self.$field.index();)+
+                let index = 0usize;
+                // Wrapping: meaningful only for closed sets, whose index fits; an open or
+                // oversized set never uses it, and must not panic if asked.
+                $(let index = index
+                    .wrapping_mul(__radix::<$name>())
+                    .wrapping_add(self.$field.index());)+
                 index
             }
 
@@ -374,7 +380,7 @@ macro_rules! tuple_label_sets {
                 let values = [$(__closed_value::<$name> as fn(usize) -> &'static str),+];
                 // Digits after `label` vary faster: divide them away.
                 let mut rest = index;
-                for radix in radices.iter().skip(label + 1) {
+                for radix in radices.iter().skip(label.saturating_add(1)) {
                     rest /= radix;
                 }
                 match (radices.get(label), values.get(label)) {

@@ -8,11 +8,11 @@
 use crate::LabelSet;
 
 /// The label names of a family keyed by `L`: `L`'s own (then `given` must be empty) or
-/// `given` (then their number must match). `reserved` is a name the metric type forbids
-/// (`le` for a histogram), or `""`.
+/// `given` (then their number must match). None may be `le` or `quantile` (whatever the metric
+/// type, as for `labels = [...]`), or one of the `constant` labels' names.
 pub const fn family_labels<L: LabelSet>(
     given: &'static [&'static str],
-    reserved: &'static str,
+    constant: &'static [&'static str],
 ) -> &'static [&'static str] {
     let names = match L::NAMES {
         Some(names) => {
@@ -39,10 +39,19 @@ pub const fn family_labels<L: LabelSet>(
     };
     let mut i = 0;
     while i < names.len() {
-        if !reserved.is_empty() && same(names[i], reserved) {
+        if same(names[i], "le") || same(names[i], "quantile") {
             panic!(
-                "a label of this family has a name its metric type reserves (`le` for a histogram, `quantile` for a summary): rename it"
+                "a label of this family is named `le` or `quantile`, which histograms and summaries reserve for their buckets and quantiles: rename it (`#[label(rename = \"...\")]` on the field)"
             );
+        }
+        let mut k = 0;
+        while k < constant.len() {
+            if same(names[i], constant[k]) {
+                panic!(
+                    "a label of this family has the name of one of its `const_labels`: rename one of them"
+                );
+            }
+            k += 1;
         }
         let mut j = 0;
         while j < i {

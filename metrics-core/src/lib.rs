@@ -307,7 +307,7 @@ pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, 
 pub use crate::info::Info;
 pub use crate::inprogress::InProgress;
 pub use crate::instrument::ErrorKind;
-pub use crate::label::{LabelSet, LabelValue, MAX_CLOSED_SERIES};
+pub use crate::label::{LabelSet, LabelValue, MAX_CLOSED_SERIES, closed_len};
 pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
@@ -333,8 +333,8 @@ pub mod __private {
     pub use crate::desc::{Descriptor, Objective, Options};
     pub use crate::instrument::{call_once, future_of};
     pub use crate::label::{
-        __cardinality as cardinality, __closed_len as closed_len, __closed_value as closed_value,
-        __product as product, __radix as radix,
+        __cardinality as cardinality, __closed_value as closed_value, __product as product,
+        __radix as radix, closed_len,
     };
     pub use crate::labels_check::family_labels;
     pub use crate::registry::{Entry, METRICS};

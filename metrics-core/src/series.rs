@@ -88,12 +88,13 @@ struct Writer<K, M> {
     /// Series that count towards `max_series`: all but the overflow series, removed ones too.
     capped: usize,
     /// Every table ever published, the current one last: kept so readers holding an old one
-    /// stay valid. Boxed because readers point at the `Table` itself, which must not move when
-    /// the `Vec` grows.
-    #[allow(clippy::vec_box)]
-    tables: Vec<Box<Table<K, M>>>,
-    /// Every series ever created, removed ones included: handles may still point at them.
-    series: Vec<Box<Series<K, M>>>,
+    /// stay valid. Raw pointers from `Box::into_raw`, freed by `Drop`: readers hold pointers
+    /// into them, which a `Box` moved around in a `Vec` would invalidate under Rust's aliasing
+    /// rules.
+    tables: Vec<*mut Table<K, M>>,
+    /// Every series ever created, removed ones included (handles may still point at them), as
+    /// `tables`.
+    series: Vec<*mut Series<K, M>>,
     /// The same series sorted by key, kept sorted at insertion (rare) so that a scrape (often)
     /// does not sort.
     sorted: Vec<*const Series<K, M>>,
@@ -244,38 +245,43 @@ impl<K: Ord, M> SeriesTable<K, M> {
         make: impl FnOnce() -> (K, Box<str>, M),
     ) -> &M {
         let (key, labels, metric) = make();
-        let series = Box::new(Series {
+        let pointer = Box::into_raw(Box::new(Series {
             hash,
             live: AtomicBool::new(true),
             key: Published::new(key),
             labels,
             metric,
-        });
-        let pointer = ptr::from_ref(&*series).cast_mut();
+        }));
+        // SAFETY: just allocated; freed only when `self` is dropped.
+        let series = unsafe { &*pointer };
         let position = writer
             .sorted
             // SAFETY: as in `find`.
             .partition_point(|other| unsafe { (**other).key() } < series.key());
         writer.sorted.insert(position, pointer);
-        writer.series.push(series);
+        writer.series.push(pointer);
         self.publish(writer, hash, pointer);
         writer.live += 1;
-        // SAFETY: just stored in `writer.series`, which keeps it until `self` is dropped.
-        unsafe { &(*pointer).metric }
+        &series.metric
     }
 
     /// Stores `pointer` in the current table, first growing the table when it would become
     /// more than half full.
     fn publish(&self, writer: &mut Writer<K, M>, hash: u64, pointer: *mut Series<K, M>) {
-        let capacity = writer.tables.last().map_or(0, |table| table.slots.len());
+        // SAFETY: tables are freed only when `self` is dropped.
+        let capacity = writer
+            .tables
+            .last()
+            .map_or(0, |&table| unsafe { &*table }.slots.len());
         // `writer.series` already holds the new series.
         if writer.series.len() * 2 > capacity {
             self.grow(writer);
         }
-        let Some(table) = writer.tables.last() else {
+        let Some(&table) = writer.tables.last() else {
             unreachable!("grow publishes a table");
         };
-        Self::place(&table.slots, hash, pointer, Ordering::Release);
+        // SAFETY: as above.
+        Self::place(unsafe { &(*table).slots }, hash, pointer, Ordering::Release);
     }
 
     /// Stores `pointer` in the first free slot of its probe sequence.
@@ -300,14 +306,14 @@ impl<K: Ord, M> SeriesTable<K, M> {
             .map(|_| AtomicPtr::new(ptr::null_mut()))
             .collect();
         // The one being inserted is placed by `publish` afterwards.
-        for series in &writer.series[..writer.series.len() - 1] {
-            let pointer = ptr::from_ref(&**series).cast_mut();
-            Self::place(&slots, series.hash, pointer, Ordering::Relaxed);
+        for &pointer in &writer.series[..writer.series.len() - 1] {
+            // SAFETY: series are freed only when `self` is dropped.
+            let hash = unsafe { (*pointer).hash };
+            Self::place(&slots, hash, pointer, Ordering::Relaxed);
         }
-        let table = Box::new(Table { slots });
+        let table = Box::into_raw(Box::new(Table { slots }));
         // The Release store publishes the slots filled above.
-        self.current
-            .store(ptr::from_ref(&*table).cast_mut(), Ordering::Release);
+        self.current.store(table, Ordering::Release);
         writer.tables.push(table);
     }
 
@@ -327,8 +333,9 @@ impl<K: Ord, M> SeriesTable<K, M> {
     /// Hides every series.
     pub(crate) fn clear(&self) {
         let mut writer = self.writer();
-        for series in &writer.series {
-            series.live.store(false, Ordering::Relaxed);
+        for &series in &writer.series {
+            // SAFETY: series are freed only when `self` is dropped.
+            unsafe { (*series).live.store(false, Ordering::Relaxed) };
         }
         writer.live = 0;
     }
@@ -357,6 +364,24 @@ impl<K: Ord, M> SeriesTable<K, M> {
             .map(|pointer| unsafe { &**pointer })
             .filter(|series| series.live.load(Ordering::Relaxed))
             .collect()
+    }
+}
+
+impl<K, M> Drop for SeriesTable<K, M> {
+    fn drop(&mut self) {
+        // Nothing can hold a reference into the table any more: `&mut self`.
+        let writer = self
+            .writer
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        for &series in &writer.series {
+            // SAFETY: from `Box::into_raw` in `insert`, freed only here.
+            drop(unsafe { Box::from_raw(series) });
+        }
+        for &table in &writer.tables {
+            // SAFETY: from `Box::into_raw` in `grow`, freed only here.
+            drop(unsafe { Box::from_raw(table) });
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, LitStr, Type};
 
@@ -42,7 +43,10 @@ pub fn label_value(input: DeriveInput) -> syn::Result<TokenStream> {
                 }
                 (renamed.value(), renamed.span())
             }
-            None => (snake_case(&variant.ident.to_string()), variant.ident.span()),
+            None => (
+                snake_case(&variant.ident.unraw().to_string()),
+                variant.ident.span(),
+            ),
         };
         if let Some((_, first)) = values.iter().find(|(seen, _)| *seen == value.0) {
             let mut error = syn::Error::new(
@@ -75,14 +79,14 @@ pub fn label_value(input: DeriveInput) -> syn::Result<TokenStream> {
             #[inline]
             fn index(&self) -> usize {
                 match self {
-                    #(#ident::#variants => #indices,)*
+                    #(Self::#variants => #indices,)*
                 }
             }
 
             #[inline]
-            fn with_str<R>(&self, f: impl ::core::ops::FnOnce(&str) -> R) -> R {
+            fn with_str<__R>(&self, f: impl ::core::ops::FnOnce(&str) -> __R) -> __R {
                 f(match self {
-                    #(#ident::#variants => #texts,)*
+                    #(Self::#variants => #texts,)*
                 })
             }
         }
@@ -91,7 +95,7 @@ pub fn label_value(input: DeriveInput) -> syn::Result<TokenStream> {
 
         impl ::metrics_core::States for #ident {
             const NAMES: &'static [&'static str] = &[#(#texts),*];
-            const ALL: &'static [Self] = &[#(#ident::#variants),*];
+            const ALL: &'static [Self] = &[#(Self::#variants),*];
 
             #[inline]
             fn state_index(&self) -> usize {
@@ -144,10 +148,7 @@ pub fn label_set(input: DeriveInput) -> syn::Result<TokenStream> {
         let ident = field.ident.as_ref().expect("named fields have names");
         let (name, span) = match rename(&field.attrs)? {
             Some(renamed) => (renamed.value(), renamed.span()),
-            None => (
-                ident.to_string().trim_start_matches("r#").to_owned(),
-                ident.span(),
-            ),
+            None => (ident.unraw().to_string(), ident.span()),
         };
         if let Err(message) = check_label_name(&name) {
             errors.push(syn::Error::new(span, message));
@@ -209,9 +210,11 @@ pub fn label_set(input: DeriveInput) -> syn::Result<TokenStream> {
             #[inline]
             fn series_index(&self) -> usize {
                 let index = 0usize;
+                // Wrapping: meaningful only for closed sets (see the trait).
                 #(
-                    let index = index * ::metrics_core::__private::radix::<#types>()
-                        + ::metrics_core::LabelValue::index(&self.#members);
+                    let index = index
+                        .wrapping_mul(::metrics_core::__private::radix::<#types>())
+                        .wrapping_add(::metrics_core::LabelValue::index(&self.#members));
                 )*
                 index
             }
@@ -222,7 +225,7 @@ pub fn label_set(input: DeriveInput) -> syn::Result<TokenStream> {
                     [#(::metrics_core::__private::closed_value::<#types>),*];
                 // Labels after `label` vary faster: divide them away.
                 let mut rest = index;
-                for radix in radices.iter().skip(label + 1) {
+                for radix in radices.iter().skip(label.saturating_add(1)) {
                     rest /= radix;
                 }
                 match (radices.get(label), values.get(label)) {

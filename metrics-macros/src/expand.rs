@@ -28,15 +28,13 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
     let help = &checked.help;
     let labels = &checked.labels;
     let labels = match &checked.family {
-        // Evaluated while compiling: the names come from the label type or from `labels`.
+        // Evaluated while compiling: the names come from the label type or from `labels`, and
+        // are checked against the reserved names and the constant labels.
         Some((label_type, _)) => {
-            let reserved = if checked.kind.is_histogram() {
-                "le"
-            } else {
-                ""
-            };
+            let constant = checked.const_labels.iter().map(|(name, _)| name);
             quote!(::metrics_core::__private::family_labels::<#label_type>(
-                &[#(#labels),*], #reserved
+                &[#(#labels),*],
+                &[#(#constant),*],
             ))
         }
         None => quote!(&[#(#labels),*]),

@@ -10,7 +10,7 @@ pub static VOICE_CALLS_TOTAL: Family<
     static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
         name: "voice_calls_total",
         help: "Total voice calls, by final status.",
-        labels: ::metrics_core::__private::family_labels::<CallStatus>(&["status"], ""),
+        labels: ::metrics_core::__private::family_labels::<CallStatus>(&["status"], &[]),
         buckets: &[],
         module_path: ::core::module_path!(),
         file: ::core::file!(),
