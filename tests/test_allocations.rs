@@ -237,3 +237,30 @@ fn timed_and_counted_functions_allocate_nothing() {
     assert_eq!(ALLOC_HANDLER_SECONDS.get_sample_count(), 10_001);
     assert_eq!(ALLOC_ERRORS_TOTAL.with_label_values(&["odd"]).get(), 5_001);
 }
+
+/// Capped at one series, then flooded.
+#[metric(labels = ["peer"])]
+static ALLOC_FLOODED_TOTAL: IntCounterVec;
+
+#[test]
+fn a_full_family_redirects_new_values_without_allocating() {
+    ALLOC_FLOODED_TOTAL.set_max_series(1);
+    ALLOC_FLOODED_TOTAL.with_label_values(&["first"]).inc();
+    // The first redirection creates the overflow series and its counter.
+    ALLOC_FLOODED_TOTAL.with_label_values(&["second"]).inc();
+    let peers: Vec<String> = (0..1000).map(|i| format!("peer-{i}")).collect();
+    let allocations = allocations_during(|| {
+        for peer in &peers {
+            ALLOC_FLOODED_TOTAL
+                .with_label_values(&[peer.as_str()])
+                .inc();
+        }
+    });
+    assert_eq!(allocations, 0);
+    assert_eq!(
+        ALLOC_FLOODED_TOTAL
+            .with_label_values(&[metrics_core::OVERFLOW_LABEL_VALUE])
+            .get(),
+        1001
+    );
+}

@@ -104,6 +104,11 @@ pub(crate) struct SeriesTable<K, M> {
     current: AtomicPtr<Table<K, M>>,
     writer: Mutex<Writer<K, M>>,
     max_series: AtomicUsize,
+    /// `writer.capped`, readable without the lock.
+    capped: AtomicUsize,
+    /// The overflow series once it exists, so that a full family redirects new label values
+    /// to it without taking the lock or allocating.
+    overflow: AtomicPtr<Series<K, M>>,
 }
 
 /// The overflow series of a table: its hash, a test for its key, and how to build it.
@@ -133,6 +138,8 @@ impl<K: Ord, M> SeriesTable<K, M> {
                     sorted: Vec::new(),
                 }),
                 max_series: AtomicUsize::new(max_series),
+                capped: AtomicUsize::new(0),
+                overflow: AtomicPtr::new(ptr::null_mut()),
             }
         }
     }
@@ -189,12 +196,25 @@ impl<K: Ord, M> SeriesTable<K, M> {
         E: Fn(&K) -> bool,
         F: FnOnce() -> (K, Box<str>, M),
     {
-        if let Some(series) = self.find(hash, &eq) {
+        match self.find(hash, &eq) {
             // Acquire, paired with the revival's Release: a lookup that sees the series live
             // again also sees it reset, so its increment lands after the reset, not before.
-            if series.live.load(Ordering::Acquire) {
+            Some(series) if series.live.load(Ordering::Acquire) => {
                 return Lookup::Found(&series.metric);
             }
+            Some(_) => {}
+            // A full family under a flood of new values: straight to the overflow series.
+            None if self.capped.load(Ordering::Relaxed) >= self.max_series() => {
+                let pointer = self.overflow.load(Ordering::Acquire);
+                if !pointer.is_null() {
+                    // SAFETY: published with Release once fully built, as in `find`.
+                    let series = unsafe { &*pointer };
+                    if series.live.load(Ordering::Acquire) {
+                        return Lookup::Overflow(&series.metric);
+                    }
+                }
+            }
+            None => {}
         }
         self.insert_slow(hash, eq, make, overflow, reset)
     }
@@ -220,14 +240,27 @@ impl<K: Ord, M> SeriesTable<K, M> {
         }
         if writer.capped < self.max_series() {
             writer.capped += 1;
+            self.capped.store(writer.capped, Ordering::Relaxed);
             return Lookup::Found(self.insert(&mut writer, hash, make));
         }
         let overflow = overflow();
-        if let Some(series) = self.find(overflow.hash, &overflow.eq) {
-            Self::revive(&mut writer, series, &reset);
-            return Lookup::Overflow(&series.metric);
-        }
-        Lookup::Overflow(self.insert(&mut writer, overflow.hash, overflow.make))
+        let series = match self.find(overflow.hash, &overflow.eq) {
+            Some(series) => {
+                Self::revive(&mut writer, series, &reset);
+                series
+            }
+            None => {
+                self.insert(&mut writer, overflow.hash, overflow.make);
+                // SAFETY: `insert` just pushed it; freed only when `self` is dropped.
+                let Some(&pointer) = writer.series.last() else {
+                    unreachable!("insert pushes the series");
+                };
+                unsafe { &*pointer }
+            }
+        };
+        self.overflow
+            .store(ptr::from_ref(series).cast_mut(), Ordering::Release);
+        Lookup::Overflow(&series.metric)
     }
 
     fn revive(writer: &mut Writer<K, M>, series: &Series<K, M>, reset: impl Fn(&M)) {
