@@ -235,34 +235,30 @@ impl<L: LabelSet + 'static, M: Metric, const C: usize> Collect for Family<L, M, 
     }
 
     fn encode_text(&self, out: &mut String) {
-        if C > 0 {
-            for (metric, labels) in self.closed_series() {
-                metric.__encode_text(self.desc.name, labels, out);
-            }
-        } else {
-            encode_series(&self.open, |metric, labels| {
-                metric.__encode_text(self.desc.name, labels, out)
-            });
+        for (metric, labels) in self.closed_series() {
+            metric.__encode_text(self.desc.name, labels, out);
         }
+        // Empty for a closed set, unless a hand-written `LabelSet` gave an index out of range:
+        // those series are then exposed too, not lost.
+        encode_series(&self.open, |metric, labels| {
+            metric.__encode_text(self.desc.name, labels, out)
+        });
     }
 
     fn encode_openmetrics(&self, out: &mut String) {
-        if C > 0 {
-            for (metric, labels) in self.closed_series() {
-                metric.__encode_openmetrics(self.desc.name, labels, out);
-            }
-        } else {
-            encode_series(&self.open, |metric, labels| {
-                metric.__encode_openmetrics(self.desc.name, labels, out)
-            });
+        for (metric, labels) in self.closed_series() {
+            metric.__encode_openmetrics(self.desc.name, labels, out);
         }
+        // Empty for a closed set, unless a hand-written `LabelSet` gave an index out of range:
+        // those series are then exposed too, not lost.
+        encode_series(&self.open, |metric, labels| {
+            metric.__encode_openmetrics(self.desc.name, labels, out)
+        });
     }
 
     fn collect(&self) -> Vec<proto::Metric> {
-        if C == 0 {
-            return collect_series(self.desc, &self.open);
-        }
-        self.closed
+        let mut metrics: Vec<proto::Metric> = self
+            .closed
             .iter()
             .enumerate()
             .map(|(index, metric)| {
@@ -276,6 +272,8 @@ impl<L: LabelSet + 'static, M: Metric, const C: usize> Collect for Family<L, M, 
                 );
                 metric.__to_proto(pairs)
             })
-            .collect()
+            .collect();
+        metrics.extend(collect_series(self.desc, &self.open));
+        metrics
     }
 }
