@@ -53,8 +53,9 @@ pub trait LabelValue: Send + Sync {
 /// [`Family`](crate::Family).
 ///
 /// Derive it for a struct whose fields are [`LabelValue`]s (`#[derive(LabelSet)]`: one label
-/// per field, named after the field); every `LabelValue` is also a label set of one label, and
-/// so are tuples of up to five of them (then `#[metric(labels = [...])]` names the labels).
+/// per field, named after the field or its `#[label(rename = "...")]`); every `LabelValue` is
+/// also a label set of one label, and so are tuples of up to five of them (then
+/// `#[metric(labels = [...])]` names the labels).
 ///
 /// ```
 /// use metrics_core::{LabelSet, LabelValue};

@@ -85,26 +85,23 @@ struct Table<K, M> {
 struct Writer<K, M> {
     /// Series currently exposed.
     live: usize,
-    /// Series that count towards `max_series`: all but the overflow series, removed ones too.
-    capped: usize,
     /// Every table ever published, the current one last: kept so readers holding an old one
     /// stay valid. Raw pointers from `Box::into_raw`, freed by `Drop`: readers hold pointers
     /// into them, which a `Box` moved around in a `Vec` would invalidate under Rust's aliasing
     /// rules.
     tables: Vec<*mut Table<K, M>>,
     /// Every series ever created, removed ones included (handles may still point at them), as
-    /// `tables`.
-    series: Vec<*mut Series<K, M>>,
-    /// The same series sorted by key, kept sorted at insertion (rare) so that a scrape (often)
-    /// does not sort.
-    sorted: Vec<*const Series<K, M>>,
+    /// `tables`; sorted by key, kept sorted at insertion (rare) so that a scrape (often) does
+    /// not sort.
+    sorted: Vec<*mut Series<K, M>>,
 }
 
 pub(crate) struct SeriesTable<K, M> {
     current: AtomicPtr<Table<K, M>>,
     writer: Mutex<Writer<K, M>>,
     max_series: AtomicUsize,
-    /// `writer.capped`, readable without the lock.
+    /// Series that count towards `max_series`: all but the overflow series, removed ones too.
+    /// Written under the writers' lock, read without it by lookups of a full family.
     capped: AtomicUsize,
     /// The overflow series once it exists, so that a full family redirects new label values
     /// to it without taking the lock or allocating.
@@ -132,9 +129,7 @@ impl<K: Ord, M> SeriesTable<K, M> {
                 current: AtomicPtr::new(ptr::null_mut()),
                 writer: Mutex::new(Writer {
                     live: 0,
-                    capped: 0,
                     tables: Vec::new(),
-                    series: Vec::new(),
                     sorted: Vec::new(),
                 }),
                 max_series: AtomicUsize::new(max_series),
@@ -168,7 +163,7 @@ impl<K: Ord, M> SeriesTable<K, M> {
                 return None;
             }
             // SAFETY: a series is fully built before its pointer is stored with `Release`
-            // (paired with the `Acquire` load above), and it is kept in `writer.series` until
+            // (paired with the `Acquire` load above), and it is kept in `writer.sorted` until
             // `self` is dropped.
             let series = unsafe { &*slot };
             if series.hash == hash && eq(series.key()) {
@@ -238,10 +233,10 @@ impl<K: Ord, M> SeriesTable<K, M> {
             Self::revive(&mut writer, series, &reset);
             return Lookup::Found(&series.metric);
         }
-        if writer.capped < self.max_series() {
-            writer.capped += 1;
-            self.capped.store(writer.capped, Ordering::Relaxed);
-            return Lookup::Found(self.insert(&mut writer, hash, make));
+        let capped = self.capped.load(Ordering::Relaxed);
+        if capped < self.max_series() {
+            self.capped.store(capped + 1, Ordering::Relaxed);
+            return Lookup::Found(&self.insert(&mut writer, hash, make).metric);
         }
         let overflow = overflow();
         let series = match self.find(overflow.hash, &overflow.eq) {
@@ -249,14 +244,7 @@ impl<K: Ord, M> SeriesTable<K, M> {
                 Self::revive(&mut writer, series, &reset);
                 series
             }
-            None => {
-                self.insert(&mut writer, overflow.hash, overflow.make);
-                // SAFETY: `insert` just pushed it; freed only when `self` is dropped.
-                let Some(&pointer) = writer.series.last() else {
-                    unreachable!("insert pushes the series");
-                };
-                unsafe { &*pointer }
-            }
+            None => self.insert(&mut writer, overflow.hash, overflow.make),
         };
         self.overflow
             .store(ptr::from_ref(series).cast_mut(), Ordering::Release);
@@ -276,7 +264,7 @@ impl<K: Ord, M> SeriesTable<K, M> {
         writer: &mut Writer<K, M>,
         hash: u64,
         make: impl FnOnce() -> (K, Box<str>, M),
-    ) -> &M {
+    ) -> &Series<K, M> {
         let (key, labels, metric) = make();
         let pointer = Box::into_raw(Box::new(Series {
             hash,
@@ -292,10 +280,9 @@ impl<K: Ord, M> SeriesTable<K, M> {
             // SAFETY: as in `find`.
             .partition_point(|other| unsafe { (**other).key() } < series.key());
         writer.sorted.insert(position, pointer);
-        writer.series.push(pointer);
         self.publish(writer, hash, pointer);
         writer.live += 1;
-        &series.metric
+        series
     }
 
     /// Stores `pointer` in the current table, first growing the table when it would become
@@ -306,9 +293,9 @@ impl<K: Ord, M> SeriesTable<K, M> {
             .tables
             .last()
             .map_or(0, |&table| unsafe { &*table }.slots.len());
-        // `writer.series` already holds the new series.
-        if writer.series.len() * 2 > capacity {
-            self.grow(writer);
+        // `writer.sorted` already holds the new series.
+        if writer.sorted.len() * 2 > capacity {
+            self.grow(writer, pointer);
         }
         let Some(&table) = writer.tables.last() else {
             unreachable!("grow publishes a table");
@@ -333,13 +320,13 @@ impl<K: Ord, M> SeriesTable<K, M> {
     }
 
     /// Publishes a table four times the number of series, holding all of them.
-    fn grow(&self, writer: &mut Writer<K, M>) {
-        let capacity = (writer.series.len() * 4).next_power_of_two().max(8);
+    fn grow(&self, writer: &mut Writer<K, M>, new: *mut Series<K, M>) {
+        let capacity = (writer.sorted.len() * 4).next_power_of_two().max(8);
         let slots: Box<[AtomicPtr<Series<K, M>>]> = (0..capacity)
             .map(|_| AtomicPtr::new(ptr::null_mut()))
             .collect();
         // The one being inserted is placed by `publish` afterwards.
-        for &pointer in &writer.series[..writer.series.len() - 1] {
+        for &pointer in writer.sorted.iter().filter(|&&pointer| pointer != new) {
             // SAFETY: series are freed only when `self` is dropped.
             let hash = unsafe { (*pointer).hash };
             Self::place(&slots, hash, pointer, Ordering::Relaxed);
@@ -366,7 +353,7 @@ impl<K: Ord, M> SeriesTable<K, M> {
     /// Hides every series.
     pub(crate) fn clear(&self) {
         let mut writer = self.writer();
-        for &series in &writer.series {
+        for &series in &writer.sorted {
             // SAFETY: series are freed only when `self` is dropped.
             unsafe { (*series).live.store(false, Ordering::Relaxed) };
         }
@@ -407,7 +394,7 @@ impl<K, M> Drop for SeriesTable<K, M> {
             .writer
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner);
-        for &series in &writer.series {
+        for &series in &writer.sorted {
             // SAFETY: from `Box::into_raw` in `insert`, freed only here.
             drop(unsafe { Box::from_raw(series) });
         }

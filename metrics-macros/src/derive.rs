@@ -6,6 +6,8 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, LitStr, Type};
 
+use crate::valid::check_label_name;
+
 /// `impl LabelValue` (and `LabelSet`, a set of one label, and `States`, the states of a
 /// `StateSet`) for a fieldless enum.
 pub fn label_value(input: DeriveInput) -> syn::Result<TokenStream> {
@@ -272,23 +274,6 @@ fn rename(attrs: &[Attribute]) -> syn::Result<Option<LitStr>> {
     Ok(renamed)
 }
 
-fn check_label_name(name: &str) -> Result<(), String> {
-    let mut chars = name.chars();
-    let valid = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid {
-        return Err(format!(
-            "invalid label name `{name}`: use letters, digits and `_`, not starting with a digit"
-        ));
-    }
-    if name.starts_with("__") {
-        return Err(format!(
-            "invalid label name `{name}`: names starting with `__` are reserved"
-        ));
-    }
-    Ok(())
-}
-
 /// `NoAnswer` -> `no_answer`, `HTTPError` -> `http_error`, `Http2` -> `http2`.
 pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
@@ -327,6 +312,7 @@ mod tests {
         assert_eq!(snake_case("HTTPError"), "http_error");
         assert_eq!(snake_case("Http2"), "http2");
         assert_eq!(snake_case("Status5xx"), "status5xx");
+        assert_eq!(snake_case("Io2Failure"), "io2_failure");
         assert_eq!(snake_case("IPv4"), "i_pv4");
     }
 }

@@ -158,15 +158,3 @@ pub fn derive_error_kind(input: TokenStream) -> syn::Result<TokenStream> {
         }
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::derive::snake_case;
-
-    #[test]
-    fn error_kinds_are_snake_case() {
-        assert_eq!(snake_case("InvalidToken"), "invalid_token");
-        assert_eq!(snake_case("Timeout"), "timeout");
-        assert_eq!(snake_case("Io2Failure"), "io2_failure");
-    }
-}

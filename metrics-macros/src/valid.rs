@@ -373,14 +373,8 @@ fn check_const_labels(
     let mut seen: Vec<(String, String)> = Vec::new();
     for (label, value) in &const_labels.pairs {
         let label_text = label.value();
-        if !is_identifier(&label_text) || label_text.starts_with("__") {
-            errors.push(
-                label.span(),
-                format!(
-                    "invalid label name `{label_text}`: use letters, digits and `_`, not \
-                     starting with a digit or `__`"
-                ),
-            );
+        if let Err(problem) = check_label_name(&label_text) {
+            errors.push(label.span(), problem);
         } else if let Some(problem) = lint::label_name(&label_text, kind) {
             errors.push(label.span(), problem);
         } else if labels.contains(&label_text)
@@ -417,6 +411,22 @@ fn check_metric_name(name: &str) -> Result<(), String> {
     if name.starts_with("__") {
         return Err(format!(
             "invalid metric name `{name}`: names starting with `__` are reserved"
+        ));
+    }
+    Ok(())
+}
+
+/// Label names match `[a-zA-Z_][a-zA-Z0-9_]*` and do not start with `__` (reserved for
+/// Prometheus' own labels): for `labels`, `const_labels` and the fields of a derived label set.
+pub fn check_label_name(name: &str) -> Result<(), String> {
+    if !is_identifier(name) {
+        return Err(format!(
+            "invalid label name `{name}`: use letters, digits and `_`, not starting with a digit"
+        ));
+    }
+    if name.starts_with("__") {
+        return Err(format!(
+            "invalid label name `{name}`: names starting with `__` are reserved"
         ));
     }
     Ok(())
@@ -479,19 +489,8 @@ fn check_labels(
     let mut seen: Vec<String> = Vec::new();
     for label in &labels.names {
         let name = label.value();
-        if !is_identifier(&name) {
-            errors.push(
-                label.span(),
-                format!(
-                    "invalid label name `{name}`: use letters, digits and `_`, \
-                     not starting with a digit"
-                ),
-            );
-        } else if name.starts_with("__") {
-            errors.push(
-                label.span(),
-                format!("invalid label name `{name}`: names starting with `__` are reserved"),
-            );
+        if let Err(problem) = check_label_name(&name) {
+            errors.push(label.span(), problem);
         } else if let Some(problem) = lint::label_name(&name, kind) {
             errors.push(label.span(), problem);
         } else if seen.contains(&name) {

@@ -1,0 +1,10 @@
+use metrics_core::LabelSet;
+
+#[derive(LabelSet)]
+struct CallLabels {
+    status: bool,
+    #[label(rename = "status")]
+    final_status: bool,
+}
+
+fn main() {}
