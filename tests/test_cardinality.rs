@@ -27,7 +27,7 @@ unsafe impl GlobalAlloc for CountingAllocator {
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 /// Requests by client-supplied path (a bad idea this test survives).
-#[metric(labels = ["method", "path"])]
+#[metric(labels = ["method", "path"], unbounded_labels = ["path"])]
 static CARDINALITY_REQUESTS_TOTAL: IntCounterVec;
 
 /// Logins by user name, with a small limit.
@@ -107,4 +107,57 @@ fn the_limit_can_be_changed_and_existing_series_are_kept() {
         2
     );
     assert_eq!(CARDINALITY_LOGINS_TOTAL.len(), 3);
+}
+
+/// A label named like an unbounded value is fine when its type is a closed set: the route
+/// templates of a service, as an enum.
+#[derive(Clone, Copy, metrics_core::LabelValue)]
+enum Route {
+    #[label(rename = "/users/{id}")]
+    User,
+    #[label(rename = "/calls")]
+    Calls,
+}
+
+/// Requests, by route template.
+#[metric(labels = ["path"])]
+static CARDINALITY_ROUTE_REQUESTS_TOTAL: metrics_core::Family<Route, metrics_core::IntCounter>;
+
+/// A label set whose open field says it is unbounded on purpose.
+#[derive(metrics_core::LabelSet)]
+struct SessionLabels<'a> {
+    route: Route,
+    #[label(unbounded)]
+    session_id: &'a str,
+}
+
+/// Requests, by route and session (capped).
+#[metric]
+static CARDINALITY_SESSION_REQUESTS_TOTAL: metrics_core::Family<
+    SessionLabels<'static>,
+    metrics_core::IntCounter,
+>;
+
+#[test]
+fn unbounded_looking_labels_build_when_closed_or_declared_unbounded() {
+    CARDINALITY_ROUTE_REQUESTS_TOTAL.get(Route::User).inc();
+    CARDINALITY_SESSION_REQUESTS_TOTAL
+        .get(SessionLabels {
+            route: Route::Calls,
+            session_id: "s-1",
+        })
+        .inc();
+    assert_eq!(
+        metrics_core::registry().render_only(&[
+            "cardinality_route_requests_total",
+            "cardinality_session_requests_total",
+        ]),
+        "# HELP cardinality_route_requests_total Requests, by route template.\n\
+         # TYPE cardinality_route_requests_total counter\n\
+         cardinality_route_requests_total{path=\"/users/{id}\"} 1\n\
+         cardinality_route_requests_total{path=\"/calls\"} 0\n\
+         # HELP cardinality_session_requests_total Requests, by route and session (capped).\n\
+         # TYPE cardinality_session_requests_total counter\n\
+         cardinality_session_requests_total{route=\"/calls\",session_id=\"s-1\"} 1\n"
+    );
 }

@@ -8,8 +8,12 @@
 //! builds share one target directory under this package's `CARGO_TARGET_TMPDIR`, so only the
 //! first run compiles their dependencies.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use common::toolchains;
 
 /// What `fixture-ok-app` prints: both crates' metrics, from the one registry.
 const OK_APP_OUTPUT: &str = "\
@@ -25,28 +29,10 @@ fixture_job_duration_seconds_count 1
 fixture_jobs_total 1
 ";
 
-/// The symbol every build defines with `#[used]` + `export_name`.
-const EXPORTED_SYMBOL: &str = "metric `fixture_jobs_total` is defined twice, rename one of them";
-/// The symbol ELF builds also define in `global_asm!`, which survives thin LTO.
-const ASM_SYMBOL: &str = "metric `fixture_jobs_total` is defined twice in the linked crates";
-
-/// Where the `global_asm!` symbol is defined (ELF targets with stable `global_asm!`; only the
-/// x86_64 and aarch64 ones are listed here).
-const HAS_ASM_SYMBOL: bool = cfg!(all(
-    any(target_arch = "x86_64", target_arch = "aarch64"),
-    any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd"
-    )
-));
-
-/// Without LTO both symbols reach the linker, and both collide.
-const NON_LTO_SYMBOLS: &[&str] = if HAS_ASM_SYMBOL {
-    &[EXPORTED_SYMBOL, ASM_SYMBOL]
-} else {
-    &[EXPORTED_SYMBOL]
-};
+/// The one link symbol per metric family: in `global_asm!` on ELF targets (which survives thin
+/// LTO), an exported `#[used]` static elsewhere.
+const SYMBOL: &str = "metric `fixture_jobs_total` or `fixture_jobs` is defined in two linked \
+                      crates: rename one, or give one another `name`";
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -98,9 +84,10 @@ fn check_profile(profile: &str, expected: &[&str]) {
         "{profile}: the correct pair failed:\n{stderr}"
     );
     for message in expected {
-        assert!(
-            stderr.contains(message),
-            "{profile}: the failure does not say `{message}`:\n{stderr}"
+        assert_eq!(
+            stderr.matches(message).count(),
+            1,
+            "{profile}: the failure does not say `{message}` once:\n{stderr}"
         );
     }
 
@@ -117,30 +104,33 @@ fn check_profile(profile: &str, expected: &[&str]) {
 
 #[test]
 fn duplicate_across_crates_fails_debug_build() {
-    check_profile("dev", NON_LTO_SYMBOLS);
+    check_profile("dev", &[&format!("duplicate symbol: {SYMBOL}")]);
 }
 
 #[test]
 fn duplicate_across_crates_fails_release_build() {
-    check_profile("release", NON_LTO_SYMBOLS);
+    check_profile("release", &[&format!("duplicate symbol: {SYMBOL}")]);
 }
 
-/// Thin LTO internalizes the exported symbol, so the `global_asm!` symbol is what fails this
-/// link: the test fails if that symbol is removed.
+/// Thin LTO internalizes exported statics, which is why ELF targets define the symbol in
+/// `global_asm!`: the test fails if it is defined any other way.
 #[cfg(all(
     any(target_arch = "x86_64", target_arch = "aarch64"),
     any(target_os = "linux", target_os = "android", target_os = "freebsd")
 ))]
 #[test]
 fn duplicate_across_crates_fails_thin_lto_build() {
-    check_profile("thin-lto", &[ASM_SYMBOL]);
+    check_profile("thin-lto", &[&format!("duplicate symbol: {SYMBOL}")]);
 }
 
-/// Fat LTO merges every crate into one LLVM module, which refuses the second definition of the
-/// exported symbol ("Linking globals named 'metric ...': symbol multiply defined!").
+/// Fat LTO merges every crate into one LLVM module, whose assembler refuses the second
+/// definition of the symbol.
 #[test]
 fn duplicate_across_crates_fails_fat_lto_build() {
-    check_profile("fat-lto", &[EXPORTED_SYMBOL]);
+    check_profile(
+        "fat-lto",
+        &[&format!("error: symbol '{SYMBOL}' is already defined")],
+    );
 }
 
 /// `fixture-jobs` has a dev-dependency on a crate that depends on it, so its unit tests link
@@ -163,24 +153,37 @@ fn dev_dependency_cycle_builds_and_runtime_check_reports_duplicates() {
 }
 
 /// Module level only, for the case a trybuild case cannot build: the body of a `#[test]` fn,
-/// which exists only when the crate is compiled as a test.
+/// which exists only when the crate is compiled as a test. Built by every installed toolchain
+/// (one per compiler version), since the guarantee must not depend on one compiler.
 #[test]
 fn metric_inside_test_fn_fails_cargo_check() {
-    let output = cargo(&[
-        "check",
-        "--tests",
-        "--color=never",
-        "-p",
-        "fixture-metric-in-test-fn",
-    ]);
-    let stderr = text(&output.stderr);
-    assert!(!output.status.success(), "{stderr}");
-    assert!(
-        stderr.contains(
-            "error: non-statement macro in statement position: \
-             ::metrics_core::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block\n\
-             \x20 --> test-fn/src/lib.rs:11:9"
-        ),
-        "{stderr}"
-    );
+    for toolchain in toolchains::installed() {
+        let output = toolchain
+            .cargo()
+            .args([
+                "check",
+                "--tests",
+                "--color=never",
+                "-p",
+                "fixture-metric-in-test-fn",
+            ])
+            .current_dir(fixtures())
+            .env(
+                "CARGO_TARGET_DIR",
+                target_dir().join(format!("check-{}", toolchain.name)),
+            )
+            .output()
+            .expect("cargo runs");
+        let stderr = text(&output.stderr);
+        let with = &toolchain.version;
+        assert!(!output.status.success(), "{with}: built\n{stderr}");
+        assert!(
+            stderr.contains(
+                "error[E0425]: cannot find value \
+                 `FIXTURE_TEST_FN_CALLS_TOTAL_must_be_declared_at_module_level` in module `self`\n\
+                 \x20 --> test-fn/src/lib.rs:12:16"
+            ),
+            "{with}:\n{stderr}"
+        );
+    }
 }

@@ -26,7 +26,7 @@ static EXPO_QUEUED_CALLS: IntGauge;
 static EXPO_ANSWER_DELAY_SECONDS: Histogram;
 
 /// Requests by method and path.
-#[metric(labels = ["method", "path"])]
+#[metric(labels = ["method", "path"], unbounded_labels = ["path"])]
 static EXPO_REQUESTS_TOTAL: IntCounterVec;
 
 /// Bytes sent, by peer.

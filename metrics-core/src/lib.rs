@@ -64,8 +64,10 @@
 //! rebuilds the crate.
 //!
 //! A metric is declared at module level (in any module, including `#[cfg(test)] mod tests`),
-//! never inside a fn body, closure or const block: there the build fails with "non-statement
-//! macro in statement position: ...metric_must_be_declared_at_module_level_not_inside_a_fn_or_block".
+//! never inside a fn body, closure, method, async or const block: there the build fails with
+//! "cannot find value `NAME_must_be_declared_at_module_level` in module `self`", at the
+//! static's name. This rests on a rule of the language (an item inside a block is not a member
+//! of the module), so it holds on every compiler.
 //! Doctests are wrapped in `fn main` unless they write one, so a doctest that declares a metric
 //! writes its own `fn main() { ... }` (it can be hidden with `# `).
 //!
@@ -114,13 +116,16 @@
 //!   naming rules (`_total` on counters only, base units, no abbreviated units, snake_case, no
 //!   type name in the name, `le`/`quantile` reserved): the error points at the name or label
 //!   and says what to write instead.
-//! - The same metric name twice in one crate fails `cargo check`: "the name
-//!   `metric_named_FAMILY` is defined multiple times", FAMILY being the name without `_total`
-//!   for a counter, so that a counter `x_total` and a gauge `x` (one OpenMetrics family) clash
-//!   too.
+//! - The same metric name twice in one crate fails `cargo check`, pointing at both
+//!   declarations: "the name `metric_x_total_or_x_is_declared_twice_rename_one_or_give_one_
+//!   another_name` is defined multiple times", x being the name without `_total` for a counter,
+//!   so that a counter `x_total` and a gauge `x` (one OpenMetrics family) clash too. The fix:
+//!   rename one static, or give one `name = "..."`.
 //! - The same metric name in two crates of one program fails the link, in debug, release,
-//!   thin and fat LTO: "duplicate symbol: metric `NAME` is defined twice ...". Unit-test builds
-//!   (`cfg(test)`) skip that symbol, since a dev-dependency can link the crate under test twice.
+//!   thin and fat LTO, with one line per duplicated metric: "duplicate symbol: metric
+//!   `x_total` or `x` is defined in two linked crates: rename one, or give one another
+//!   `name`". Unit-test builds (`cfg(test)`) skip that symbol, since a dev-dependency can link
+//!   the crate under test twice.
 //! - Anything that still reaches the registry twice is reported by [`Registry::check`] and
 //!   [`Registry::duplicates`], naming both definitions.
 //!
@@ -340,44 +345,42 @@ pub mod __private {
     pub use crate::registry::{Entry, METRICS};
     pub use linkme;
 
-    /// `global_asm!` under a name that reads as the fix. `#[metric]` invokes it next to every
-    /// static: at module level it is an item (and, on ELF targets, defines the metric's link
-    /// symbol, see `metrics-macros`); inside a fn body, closure or const block rustc rejects it
-    /// with "non-statement macro in statement position: ...metric_must_be_declared_at_module_level
-    /// _not_inside_a_fn_or_block".
-    #[cfg(any(
-        target_arch = "x86",
-        target_arch = "x86_64",
-        target_arch = "arm",
-        target_arch = "aarch64",
-        target_arch = "riscv32",
-        target_arch = "riscv64",
-        target_arch = "loongarch64",
-    ))]
-    pub use core::arch::global_asm as metric_must_be_declared_at_module_level_not_inside_a_fn_or_block;
+    /// `str` equality in a `const`: the module-level check of `link_checks!`.
+    #[doc(hidden)]
+    pub const fn same_str(a: &str, b: &str) -> bool {
+        crate::labels_check::same(a, b)
+    }
 
     /// The link-time and module-level checks of one `#[metric]` (see `metrics-macros`'
-    /// `expand.rs`), here so that every expansion is one line instead of the target lists:
-    /// the symbols each build exports, the ELF symbols defined in `global_asm!`, and the
-    /// fallback where `global_asm!` is not stable. The `cfg`s are evaluated in the crate that
-    /// declares the metric, so `cfg(test)` is that crate's.
+    /// `expand.rs`), here so that every expansion is one line instead of the target lists.
+    /// The `cfg`s are evaluated in the crate that declares the metric, so `cfg(test)` is that
+    /// crate's.
     #[doc(hidden)]
     #[macro_export]
     macro_rules! __metric_link_checks {
         (
             ident = $ident:ident,
-            exports = [$($export:literal),*],
-            asm = [$($asm:literal),*],
+            name = $name:literal,
+            module_level = $module_level:ident,
+            symbol = $symbol:literal,
         ) => {
-            $(
-                #[cfg(not(test))]
-                const _: () = {
-                    #[used]
-                    #[unsafe(export_name = $export)]
-                    static __METRIC_NAME_IS_UNIQUE: u8 = 0;
-                };
-            )*
+            // Named back through `self::`, which an item inside a fn body or block is not.
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals)]
+            const $module_level: &str = $name;
+            // A static in a fn body that shares its Rust name with one at module level finds
+            // the other's const: the names differ, or the metric is a duplicate anyway.
+            const _: () = if !$crate::__private::same_str(self::$module_level, $name) {
+                ::core::panic!(::core::concat!(
+                    "the #[metric] static `",
+                    ::core::stringify!($ident),
+                    "` must be declared at module level, not inside a fn body, closure or \
+                     block: move it out of the fn"
+                ))
+            };
 
+            // ELF: a symbol defined in `global_asm!` collides in every profile, thin LTO
+            // included. The module keeps `global_asm!` in item position wherever this expands.
             #[cfg(all(
                 any(
                     target_arch = "x86",
@@ -399,21 +402,29 @@ pub mod __private {
                 ),
                 not(test),
             ))]
-            $crate::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!(
-                $($asm),*
-            );
+            const _: () = {
+                mod link_symbol {
+                    ::core::arch::global_asm!(
+                        ".pushsection .metrics_core_names,\"a\"",
+                        ::core::concat!(".globl \"", $symbol, "\""),
+                        ::core::concat!("\"", $symbol, "\":"),
+                        ".popsection",
+                    );
+                }
+            };
 
+            // Elsewhere: an exported `#[used]` static (debug, release and fat LTO).
             #[cfg(all(
-                any(
-                    target_arch = "x86",
-                    target_arch = "x86_64",
-                    target_arch = "arm",
-                    target_arch = "aarch64",
-                    target_arch = "riscv32",
-                    target_arch = "riscv64",
-                    target_arch = "loongarch64",
-                ),
                 not(all(
+                    any(
+                        target_arch = "x86",
+                        target_arch = "x86_64",
+                        target_arch = "arm",
+                        target_arch = "aarch64",
+                        target_arch = "riscv32",
+                        target_arch = "riscv64",
+                        target_arch = "loongarch64",
+                    ),
                     any(
                         target_os = "linux",
                         target_os = "android",
@@ -423,22 +434,13 @@ pub mod __private {
                         target_os = "dragonfly",
                         target_os = "illumos",
                     ),
-                    not(test),
                 )),
+                not(test),
             ))]
-            $crate::__private::metric_must_be_declared_at_module_level_not_inside_a_fn_or_block!("");
-
-            #[cfg(not(any(
-                target_arch = "x86",
-                target_arch = "x86_64",
-                target_arch = "arm",
-                target_arch = "aarch64",
-                target_arch = "riscv32",
-                target_arch = "riscv64",
-                target_arch = "loongarch64",
-            )))]
             const _: () = {
-                let _ = &self::$ident;
+                #[used]
+                #[unsafe(export_name = $symbol)]
+                static METRIC_NAME_IS_UNIQUE: u8 = 0;
             };
         };
     }

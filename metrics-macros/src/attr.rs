@@ -18,6 +18,8 @@ pub struct Args {
     pub callback: Option<Expr>,
     pub subsystem: Option<LitStr>,
     pub const_labels: Option<ConstLabels>,
+    /// Labels the declaration says are unbounded on purpose (bounded by the series cap).
+    pub unbounded_labels: Option<Labels>,
 }
 
 pub struct Objectives {
@@ -46,7 +48,7 @@ pub struct Buckets {
 const ARGUMENTS: &str = "`name = \"...\"`, `labels = [\"...\"]`, `buckets = [...]`, \
                          `objectives = [(0.5, 0.05), ...]`, `max_age = 600`, `age_buckets = 5`, \
                          `states = [\"...\"]`, `callback = path`, `subsystem = \"...\"`, \
-                         `const_labels = [(\"name\", \"value\")]`";
+                         `const_labels = [(\"name\", \"value\")]`, `unbounded_labels = [\"...\"]`";
 
 pub fn parse(args: TokenStream) -> syn::Result<Args> {
     let mut parsed = Args::default();
@@ -150,6 +152,24 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
             }
             let expr: Expr = meta.value()?.parse()?;
             parsed.const_labels = Some(const_labels(&expr)?);
+        } else if key.is_ident("unbounded_labels") {
+            if parsed.unbounded_labels.is_some() {
+                return Err(duplicate());
+            }
+            let list: ExprArray = meta.value()?.parse().map_err(|error| {
+                syn::Error::new(
+                    error.span(),
+                    "expected a list of label names: unbounded_labels = [\"user_id\"]",
+                )
+            })?;
+            parsed.unbounded_labels = Some(Labels {
+                span: list.span(),
+                names: list
+                    .elems
+                    .iter()
+                    .map(label_name)
+                    .collect::<syn::Result<_>>()?,
+            });
         } else if key.is_ident("help") {
             return Err(meta.error(
                 "the help text is the doc comment: write `/// What this metric measures.` \

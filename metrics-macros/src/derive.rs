@@ -1,7 +1,7 @@
 //! `#[derive(LabelValue)]` and `#[derive(LabelSet)]`: typed labels.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, LitStr, Type};
@@ -146,12 +146,28 @@ pub fn label_set(input: DeriveInput) -> syn::Result<TokenStream> {
 
     let mut errors = Vec::new();
     let mut names: Vec<String> = Vec::new();
+    let mut unbounded_checks = Vec::new();
     for field in fields {
         let ident = field.ident.as_ref().expect("named fields have names");
-        let (name, span) = match rename(&field.attrs)? {
+        let options = field_options(&field.attrs)?;
+        let (name, span) = match options.rename {
             Some(renamed) => (renamed.value(), renamed.span()),
             None => (ident.unraw().to_string(), ident.span()),
         };
+        if let Some(what) = crate::lint::unbounded_label(&name).filter(|_| !options.unbounded) {
+            // Fine if the field's type is a closed set (an enum): only the type knows.
+            let message = crate::lint::unbounded_label_message(
+                &name,
+                what,
+                "`#[label(unbounded)]` on the field",
+            );
+            let ty = static_lifetimes(&field.ty);
+            unbounded_checks.push(quote_spanned! {span=>
+                const _: () = if <#ty as ::metrics_core::LabelValue>::VALUES.is_none() {
+                    ::core::panic!(#message)
+                };
+            });
+        }
         if let Err(message) = check_label_name(&name) {
             errors.push(syn::Error::new(span, message));
         } else if names.contains(&name) {
@@ -185,6 +201,8 @@ pub fn label_set(input: DeriveInput) -> syn::Result<TokenStream> {
         }
     });
     Ok(quote! {
+        #(#unbounded_checks)*
+
         const _: () = {
             fn must_be_a_label_value<T: ?::core::marker::Sized + ::metrics_core::LabelValue>() {}
             #[allow(dead_code)]
@@ -272,6 +290,58 @@ fn rename(attrs: &[Attribute]) -> syn::Result<Option<LitStr>> {
         })?;
     }
     Ok(renamed)
+}
+
+/// What `#[label(...)]` says of a field of a label set.
+#[derive(Default)]
+struct FieldOptions {
+    rename: Option<LitStr>,
+    /// `#[label(unbounded)]`: the field's values are unbounded on purpose.
+    unbounded: bool,
+}
+
+fn field_options(attrs: &[Attribute]) -> syn::Result<FieldOptions> {
+    let mut options = FieldOptions::default();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("label")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                options.rename = Some(meta.value()?.parse::<LitStr>()?);
+                Ok(())
+            } else if meta.path.is_ident("unbounded") {
+                options.unbounded = true;
+                Ok(())
+            } else {
+                Err(meta
+                    .error("unknown argument: a field takes `rename = \"...\"` and `unbounded`"))
+            }
+        })?;
+    }
+    Ok(options)
+}
+
+/// The type with every lifetime `'static`, to name it outside the struct's generics.
+fn static_lifetimes(ty: &Type) -> TokenStream {
+    fn replace(tokens: TokenStream) -> TokenStream {
+        let mut out = Vec::new();
+        let mut after_quote = false;
+        for token in tokens {
+            let token = match token {
+                TokenTree::Group(group) => {
+                    let mut replaced = Group::new(group.delimiter(), replace(group.stream()));
+                    replaced.set_span(group.span());
+                    TokenTree::Group(replaced)
+                }
+                TokenTree::Ident(ident) if after_quote => {
+                    TokenTree::Ident(Ident::new("static", ident.span()))
+                }
+                other => other,
+            };
+            after_quote = matches!(&token, TokenTree::Punct(punct) if punct.as_char() == '\'');
+            out.push(token);
+        }
+        out.into_iter().collect()
+    }
+    replace(ty.to_token_stream())
 }
 
 /// `NoAnswer` -> `no_answer`, `HTTPError` -> `http_error`, `Http2` -> `http2`.

@@ -112,7 +112,29 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         None => quote!(<#ty>::__new(#arguments)),
     };
 
+    // A family's label named like an unbounded value must be a closed set (an enum), which
+    // only the label type knows: checked while compiling.
+    let unbounded_checks = checked
+        .unbounded_checks
+        .iter()
+        .map(|(label, what, component)| {
+            let name = label.value();
+            let message = crate::lint::unbounded_label_message(
+                &name,
+                what,
+                &format!("`unbounded_labels = [\"{name}\"]`"),
+            );
+            quote_spanned! {label.span()=>
+                #(#cfgs)*
+                const _: () = if <#component as ::metrics_core::LabelValue>::VALUES.is_none() {
+                    ::core::panic!(#message)
+                };
+            }
+        });
+
     quote! {
+        #(#unbounded_checks)*
+
         #(#attrs)*
         #vis #static_token #ident: #ty = {
             static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor =
@@ -189,41 +211,46 @@ fn options(checked: &Checked) -> TokenStream {
     }
 }
 
-/// The items that make mistakes fail the build instead of reaching the registry:
+/// The items that make mistakes fail the build instead of reaching the registry. Each rests on
+/// a rule of the language or of linkers, not on the wording of one compiler's diagnostics:
 ///
-/// - Same family twice in one crate: two `#[macro_export]` macros `metric_named_FAMILY` land
-///   in the crate root, and rustc refuses the second one during `cargo check`
-///   ("the name `metric_named_FAMILY` is defined multiple times"). FAMILY is the name, without
-///   `_total` for a counter: a counter `x_total` and a gauge `x` are one OpenMetrics family.
-/// - Same name (or family) in two crates of one program: a `#[used]` static exported under the
-///   symbol "metric `NAME` is defined twice, ..." makes the linker fail (debug, release, fat
-///   LTO). Thin LTO internalizes that symbol, so on ELF targets a second symbol defined in
-///   `global_asm!`, which LTO leaves alone, collides as well. A counter defines both symbols
-///   for its name and for its family.
-/// - Inside a fn body, closure or const block: `global_asm!`, under the name
-///   `metric_must_be_declared_at_module_level_not_inside_a_fn_or_block`, is refused in
-///   statement position. Where `global_asm!` is not stable, `self::IDENT` does not resolve from
-///   a block instead.
+/// - Module level only: a hidden `const NAME_must_be_declared_at_module_level` is declared next
+///   to the static and named back through `self::`. Items inside a fn body, closure or const
+///   block are not members of the module, so from there the path does not resolve ("cannot
+///   find value `NAME_must_be_declared_at_module_level` in module `self`", at the static's
+///   name). The const holds the metric's name and the check compares it, so a static in a fn
+///   body that happens to share its Rust name with one at module level is refused as well.
+/// - Same family twice in one crate: two `#[macro_export]` macros land in the crate root under
+///   one name, whichever modules declare them, and rustc refuses the second, pointing at both
+///   declarations. The name reads as the message: `metric_x_total_or_x_is_declared_twice_...`,
+///   x being the family (the name without `_total` for a counter), since a counter `x_total`
+///   and a gauge `x` are one OpenMetrics family.
+/// - Same family in two crates of one program: one link symbol per family, "metric `x_total` or
+///   `x` is defined in two linked crates, ...", which the linker refuses to define twice. On
+///   ELF targets it is defined in `global_asm!`, which LTO (thin included) leaves alone;
+///   elsewhere by a `#[used]` static under `export_name`. So each duplicated metric gives one
+///   "duplicate symbol" line.
 ///
 /// The items themselves are written by `metrics_core::__private::link_checks!`, so that an
-/// expansion does not repeat the target lists. The link symbols are left out of `cfg(test)` builds: a crate's unit tests link the crate a
-/// second time when a dev-dependency depends on it, and that is not a conflict.
+/// expansion does not repeat the target lists. The link symbol is left out of `cfg(test)`
+/// builds: a crate's unit tests link the crate a second time when a dev-dependency depends on
+/// it, and that is not a conflict.
 fn link_checks(ident: &Ident, name: &str, family: &str, cfgs: &[&Attribute]) -> TokenStream {
-    let mut names = vec![name];
-    if family != name {
-        names.push(family);
-    }
-    let exports = names
-        .iter()
-        .map(|name| format!("metric `{name}` is defined twice, rename one of them"));
-    let mut asm_lines = vec![".pushsection .metrics_core_names,\"a\"".to_owned()];
-    for name in &names {
-        let asm_symbol = format!("metric `{name}` is defined twice in the linked crates");
-        asm_lines.push(format!(".globl \"{asm_symbol}\""));
-        asm_lines.push(format!("\"{asm_symbol}\":"));
-    }
-    asm_lines.push(".popsection".to_owned());
-    let same_crate_macro = format_ident!("metric_named_{}", family, span = ident.span());
+    let symbol = format!(
+        "metric `{family}_total` or `{family}` is defined in two linked crates: \
+         rename one, or give one another `name`"
+    );
+    let same_crate_macro = format_ident!(
+        "metric_{}_total_or_{}_is_declared_twice_rename_one_or_give_one_another_name",
+        family,
+        family,
+        span = ident.span()
+    );
+    let module_level = format_ident!(
+        "{}_must_be_declared_at_module_level",
+        ident,
+        span = ident.span()
+    );
     // Spanned at the static's name: inside a fn body, the error points there.
     let checks = quote_spanned! {ident.span()=> ::metrics_core::__private::link_checks };
     quote! {
@@ -237,8 +264,9 @@ fn link_checks(ident: &Ident, name: &str, family: &str, cfgs: &[&Attribute]) -> 
         #(#cfgs)*
         #checks! {
             ident = #ident,
-            exports = [#(#exports),*],
-            asm = [#(#asm_lines),*],
+            name = #name,
+            module_level = #module_level,
+            symbol = #symbol,
         }
     }
 }

@@ -28,6 +28,9 @@ pub struct Checked {
     pub state_enum: Option<syn::Type>,
     pub callback: Option<syn::Expr>,
     pub const_labels: Vec<(String, String)>,
+    /// A family's labels that look unbounded, with the label type's component that must then
+    /// be a closed set (checked while compiling, since only the type knows).
+    pub unbounded_checks: Vec<(syn::LitStr, &'static str, syn::Type)>,
     /// Whether the expansion should depend on the crate's `Cargo.toml` (under cargo), so that
     /// a change of namespace rebuilds the crate.
     pub track_manifest: bool,
@@ -151,6 +154,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
     }
 
     let labels = check_labels(&mut errors, &args, kind, &type_info, &item.ty);
+    let unbounded_checks = check_unbounded_labels(&mut errors, &args, &type_info);
     if let (Some((count, span)), Some(given)) = (type_info.explicit_label_count, &args.labels) {
         if count != given.names.len() {
             errors.push(
@@ -218,6 +222,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         state_enum: type_info.state_enum,
         callback: args.callback,
         const_labels,
+        unbounded_checks,
         track_manifest: crate::namespace::has_manifest(),
     })
 }
@@ -502,6 +507,72 @@ fn check_labels(
         seen.push(name);
     }
     seen
+}
+
+/// Labels named like unbounded values (ids, uuids, emails, addresses, raw paths) fail the
+/// build unless `unbounded_labels` lists them. String labels (`*Vec`) are open, so that is
+/// decided here; a family's label may be a closed enum, which only the type knows, so those are
+/// returned for a check while compiling.
+fn check_unbounded_labels(
+    errors: &mut Errors,
+    args: &Args,
+    type_info: &crate::ast::MetricTypeInfo,
+) -> Vec<(syn::LitStr, &'static str, syn::Type)> {
+    let allowed: Vec<String> = args
+        .unbounded_labels
+        .iter()
+        .flat_map(|list| &list.names)
+        .map(|name| name.value())
+        .collect();
+    let names: Vec<&syn::LitStr> = args.labels.iter().flat_map(|list| &list.names).collect();
+    if let Some(list) = &args.unbounded_labels {
+        for name in &list.names {
+            if !names.iter().any(|label| label.value() == name.value()) {
+                errors.push(
+                    name.span(),
+                    format!(
+                        "`{}` is not in `labels`: `unbounded_labels` lists labels of this \
+                         metric whose values are unbounded on purpose",
+                        name.value()
+                    ),
+                );
+            }
+        }
+    }
+    if !type_info.is_vec && type_info.family.is_none() {
+        // An `Info` has one series, whatever its labels are called.
+        return Vec::new();
+    }
+    let components: Vec<syn::Type> = match &type_info.family {
+        Some((syn::Type::Tuple(tuple), _)) => tuple.elems.iter().cloned().collect(),
+        Some((label_type, _)) => vec![label_type.clone()],
+        None => Vec::new(),
+    };
+    let mut checks = Vec::new();
+    for (position, label) in names.iter().enumerate() {
+        let name = label.value();
+        let Some(what) = lint::unbounded_label(&name) else {
+            continue;
+        };
+        if allowed.contains(&name) {
+            continue;
+        }
+        if type_info.family.is_some() {
+            if let Some(component) = components.get(position) {
+                checks.push(((*label).clone(), what, component.clone()));
+            }
+        } else {
+            errors.push(
+                label.span(),
+                lint::unbounded_label_message(
+                    &name,
+                    what,
+                    &format!("`unbounded_labels = [\"{name}\"]`"),
+                ),
+            );
+        }
+    }
+    checks
 }
 
 fn check_buckets(errors: &mut Errors, buckets: &crate::attr::Buckets) {

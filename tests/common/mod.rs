@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod expo;
+pub mod toolchains;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -116,4 +117,10 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// A line for the person running the tests, shown without `--nocapture`: written to the
+/// process's stderr handle, which the test harness does not capture (it captures `eprintln!`).
+pub fn notice(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "note: {message}");
 }

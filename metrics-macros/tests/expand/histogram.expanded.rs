@@ -26,16 +26,13 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_answer_delay_seconds {
+macro_rules! metric_voice_answer_delay_seconds_total_or_voice_answer_delay_seconds_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
 ::metrics_core::__private::link_checks! {
-    ident = ANSWER_DELAY, exports =
-    ["metric `voice_answer_delay_seconds` is defined twice, rename one of them"], asm =
-    [".pushsection .metrics_core_names,\"a\"",
-    ".globl \"metric `voice_answer_delay_seconds` is defined twice in the linked crates\"",
-    "\"metric `voice_answer_delay_seconds` is defined twice in the linked crates\":",
-    ".popsection"],
+    ident = ANSWER_DELAY, name = "voice_answer_delay_seconds", module_level =
+    ANSWER_DELAY_must_be_declared_at_module_level, symbol =
+    "metric `voice_answer_delay_seconds_total` or `voice_answer_delay_seconds` is defined in two linked crates: rename one, or give one another `name`",
 }
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")

@@ -40,16 +40,13 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_calls_setup_seconds {
+macro_rules! metric_calls_setup_seconds_total_or_calls_setup_seconds_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
 ::metrics_core::__private::link_checks! {
-    ident = SETUP_SECONDS, exports =
-    ["metric `calls_setup_seconds` is defined twice, rename one of them"], asm =
-    [".pushsection .metrics_core_names,\"a\"",
-    ".globl \"metric `calls_setup_seconds` is defined twice in the linked crates\"",
-    "\"metric `calls_setup_seconds` is defined twice in the linked crates\":",
-    ".popsection"],
+    ident = SETUP_SECONDS, name = "calls_setup_seconds", module_level =
+    SETUP_SECONDS_must_be_declared_at_module_level, symbol =
+    "metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`",
 }
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
@@ -83,16 +80,13 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_router_state {
+macro_rules! metric_voice_router_state_total_or_voice_router_state_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
 ::metrics_core::__private::link_checks! {
-    ident = VOICE_ROUTER_STATE, exports =
-    ["metric `voice_router_state` is defined twice, rename one of them"], asm =
-    [".pushsection .metrics_core_names,\"a\"",
-    ".globl \"metric `voice_router_state` is defined twice in the linked crates\"",
-    "\"metric `voice_router_state` is defined twice in the linked crates\":",
-    ".popsection"],
+    ident = VOICE_ROUTER_STATE, name = "voice_router_state", module_level =
+    VOICE_ROUTER_STATE_must_be_declared_at_module_level, symbol =
+    "metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`",
 }
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
@@ -131,16 +125,13 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_queue_depth {
+macro_rules! metric_voice_queue_depth_total_or_voice_queue_depth_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
 ::metrics_core::__private::link_checks! {
-    ident = VOICE_QUEUE_DEPTH, exports =
-    ["metric `voice_queue_depth` is defined twice, rename one of them"], asm =
-    [".pushsection .metrics_core_names,\"a\"",
-    ".globl \"metric `voice_queue_depth` is defined twice in the linked crates\"",
-    "\"metric `voice_queue_depth` is defined twice in the linked crates\":",
-    ".popsection"],
+    ident = VOICE_QUEUE_DEPTH, name = "voice_queue_depth", module_level =
+    VOICE_QUEUE_DEPTH_must_be_declared_at_module_level, symbol =
+    "metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`",
 }
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
@@ -170,16 +161,13 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_config_info {
+macro_rules! metric_voice_config_info_total_or_voice_config_info_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
 ::metrics_core::__private::link_checks! {
-    ident = VOICE_CONFIG_INFO, exports =
-    ["metric `voice_config_info` is defined twice, rename one of them"], asm =
-    [".pushsection .metrics_core_names,\"a\"",
-    ".globl \"metric `voice_config_info` is defined twice in the linked crates\"",
-    "\"metric `voice_config_info` is defined twice in the linked crates\":",
-    ".popsection"],
+    ident = VOICE_CONFIG_INFO, name = "voice_config_info", module_level =
+    VOICE_CONFIG_INFO_must_be_declared_at_module_level, symbol =
+    "metric `voice_config_info_total` or `voice_config_info` is defined in two linked crates: rename one, or give one another `name`",
 }
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
@@ -212,16 +200,13 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_worker_state {
+macro_rules! metric_voice_worker_state_total_or_voice_worker_state_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
 ::metrics_core::__private::link_checks! {
-    ident = VOICE_WORKER_STATE, exports =
-    ["metric `voice_worker_state` is defined twice, rename one of them"], asm =
-    [".pushsection .metrics_core_names,\"a\"",
-    ".globl \"metric `voice_worker_state` is defined twice in the linked crates\"",
-    "\"metric `voice_worker_state` is defined twice in the linked crates\":",
-    ".popsection"],
+    ident = VOICE_WORKER_STATE, name = "voice_worker_state", module_level =
+    VOICE_WORKER_STATE_must_be_declared_at_module_level, symbol =
+    "metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`",
 }
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")

@@ -39,18 +39,13 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_calls {
+macro_rules! metric_voice_calls_total_or_voice_calls_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
 ::metrics_core::__private::link_checks! {
-    ident = VOICE_CALLS_TOTAL, exports =
-    ["metric `voice_calls_total` is defined twice, rename one of them",
-    "metric `voice_calls` is defined twice, rename one of them"], asm =
-    [".pushsection .metrics_core_names,\"a\"",
-    ".globl \"metric `voice_calls_total` is defined twice in the linked crates\"",
-    "\"metric `voice_calls_total` is defined twice in the linked crates\":",
-    ".globl \"metric `voice_calls` is defined twice in the linked crates\"",
-    "\"metric `voice_calls` is defined twice in the linked crates\":", ".popsection"],
+    ident = VOICE_CALLS_TOTAL, name = "voice_calls_total", module_level =
+    VOICE_CALLS_TOTAL_must_be_declared_at_module_level, symbol =
+    "metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`",
 }
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
