@@ -345,98 +345,84 @@ pub mod __private {
     pub use crate::registry::{Entry, METRICS};
     pub use linkme;
 
-    /// `str` equality in a `const`: the module-level check of `link_checks!`.
+    /// The module-level check of `#[metric]`: `found` is the module's
+    /// `NAME_must_be_declared_at_module_level`, which is another metric's name when the static
+    /// is in a fn body and shares its Rust name with one at module level.
     #[doc(hidden)]
-    pub const fn same_str(a: &str, b: &str) -> bool {
-        crate::labels_check::same(a, b)
+    pub const fn module_level_only(found: &str, name: &str) {
+        if !crate::labels_check::same(found, name) {
+            panic!(
+                "a #[metric] static must be declared at module level, not inside a fn body, \
+                 closure or block: move it out of the fn"
+            );
+        }
     }
 
-    /// The link-time and module-level checks of one `#[metric]` (see `metrics-macros`'
-    /// `expand.rs`), here so that every expansion is one line instead of the target lists.
-    /// The `cfg`s are evaluated in the crate that declares the metric, so `cfg(test)` is that
-    /// crate's.
+    /// The link-time check of one `#[metric]` (see `metrics-macros`' `expand.rs`): one symbol
+    /// per metric family that the linker refuses to define twice. On ELF targets it is defined
+    /// in `global_asm!`, which LTO (thin included) leaves alone; the module keeps `global_asm!`
+    /// in item position wherever this expands. The target is chosen here, once, rather than by
+    /// `cfg`s in every expansion; `cfg(test)` is evaluated in the crate that declares the metric.
+    #[cfg(all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+        ),
+    ))]
     #[doc(hidden)]
     #[macro_export]
     macro_rules! __metric_link_checks {
-        (
-            ident = $ident:ident,
-            name = $name:literal,
-            module_level = $module_level:ident,
-            symbol = $symbol:literal,
-        ) => {
-            // Named back through `self::`, which an item inside a fn body or block is not.
-            #[doc(hidden)]
-            #[allow(non_upper_case_globals)]
-            const $module_level: &str = $name;
-            // A static in a fn body that shares its Rust name with one at module level finds
-            // the other's const: the names differ, or the metric is a duplicate anyway.
-            const _: () = if !$crate::__private::same_str(self::$module_level, $name) {
-                ::core::panic!(::core::concat!(
-                    "the #[metric] static `",
-                    ::core::stringify!($ident),
-                    "` must be declared at module level, not inside a fn body, closure or \
-                     block: move it out of the fn"
-                ))
-            };
-
-            // ELF: a symbol defined in `global_asm!` collides in every profile, thin LTO
-            // included. The module keeps `global_asm!` in item position wherever this expands.
-            #[cfg(all(
-                any(
-                    target_arch = "x86",
-                    target_arch = "x86_64",
-                    target_arch = "arm",
-                    target_arch = "aarch64",
-                    target_arch = "riscv32",
-                    target_arch = "riscv64",
-                    target_arch = "loongarch64",
-                ),
-                any(
-                    target_os = "linux",
-                    target_os = "android",
-                    target_os = "freebsd",
-                    target_os = "netbsd",
-                    target_os = "openbsd",
-                    target_os = "dragonfly",
-                    target_os = "illumos",
-                ),
-                not(test),
-            ))]
+        ($symbol:literal, $asm:literal) => {
+            #[cfg(not(test))]
             const _: () = {
                 mod link_symbol {
-                    ::core::arch::global_asm!(
-                        ".pushsection .metrics_core_names,\"a\"",
-                        ::core::concat!(".globl \"", $symbol, "\""),
-                        ::core::concat!("\"", $symbol, "\":"),
-                        ".popsection",
-                    );
+                    ::core::arch::global_asm!($asm);
                 }
             };
+        };
+    }
 
-            // Elsewhere: an exported `#[used]` static (debug, release and fat LTO).
-            #[cfg(all(
-                not(all(
-                    any(
-                        target_arch = "x86",
-                        target_arch = "x86_64",
-                        target_arch = "arm",
-                        target_arch = "aarch64",
-                        target_arch = "riscv32",
-                        target_arch = "riscv64",
-                        target_arch = "loongarch64",
-                    ),
-                    any(
-                        target_os = "linux",
-                        target_os = "android",
-                        target_os = "freebsd",
-                        target_os = "netbsd",
-                        target_os = "openbsd",
-                        target_os = "dragonfly",
-                        target_os = "illumos",
-                    ),
-                )),
-                not(test),
-            ))]
+    /// The link-time check of one `#[metric]` elsewhere: an exported `#[used]` static, which
+    /// collides in debug, release and fat LTO builds.
+    #[cfg(not(all(
+        any(
+            target_arch = "x86",
+            target_arch = "x86_64",
+            target_arch = "arm",
+            target_arch = "aarch64",
+            target_arch = "riscv32",
+            target_arch = "riscv64",
+            target_arch = "loongarch64",
+        ),
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+        ),
+    )))]
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __metric_link_checks {
+        ($symbol:literal, $asm:literal) => {
+            #[cfg(not(test))]
             const _: () = {
                 #[used]
                 #[unsafe(export_name = $symbol)]
@@ -446,4 +432,53 @@ pub mod __private {
     }
     #[doc(hidden)]
     pub use __metric_link_checks as link_checks;
+
+    /// The element of the link-time list for one `#[metric]` static: what
+    /// `#[distributed_slice(METRICS)]` expands to, without running linkme's attribute macro and
+    /// type-checking its helper fn for every metric (a third of the time `cargo check` spent on
+    /// a crate of metrics). On Linux-like targets the element goes straight into the section
+    /// linkme collects (`linkme_METRICS`); elsewhere through the list's own element macro,
+    /// which knows each platform's section. Every test that reads the registry checks both.
+    #[cfg(any(
+        target_os = "none",
+        target_os = "linux",
+        target_os = "android",
+        target_os = "fuchsia",
+        target_os = "psp"
+    ))]
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __metric_entry {
+        ($ident:ident) => {
+            const _: () = {
+                #[used]
+                #[unsafe(link_section = "linkme_METRICS")]
+                static __METRIC_ENTRY: $crate::__private::Entry = $crate::__private::Entry(&$ident);
+            };
+        };
+    }
+
+    /// See the Linux form above.
+    #[cfg(not(any(
+        target_os = "none",
+        target_os = "linux",
+        target_os = "android",
+        target_os = "fuchsia",
+        target_os = "psp"
+    )))]
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! __metric_entry {
+        ($ident:ident) => {
+            const _: () = {
+                $crate::__private::METRICS! {
+                    #![linkme_macro = $crate::__private::METRICS]
+                    static __METRIC_ENTRY: $crate::__private::Entry =
+                        $crate::__private::Entry(&$ident);
+                }
+            };
+        };
+    }
+    #[doc(hidden)]
+    pub use __metric_entry as entry;
 }

@@ -24,6 +24,13 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         ..
     } = item;
     let ty = full_type(&item.ty, checked);
+    // Spanned at the static's name: inside a fn body, "cannot find value
+    // `NAME_must_be_declared_at_module_level` in module `self`" points there.
+    let module_level = format_ident!(
+        "{}_must_be_declared_at_module_level",
+        ident,
+        span = ident.span()
+    );
     let name = &checked.name;
     let help = &checked.help;
     let labels = &checked.labels;
@@ -96,7 +103,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         Some(family) if checked.kind.is_counter() => family,
         _ => name.as_str(),
     };
-    let link_checks = link_checks(ident, name, family, &cfgs);
+    let link_checks = link_checks(ident, family, &cfgs);
     let new = match &checked.family {
         // A closed label set's series are a `static` array built at compile time, so that a
         // lookup is an index; an open one's array is empty.
@@ -148,18 +155,20 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
                     line: #line,
                     options: #options,
                 };
+            // Named through `self::`, which fails inside a fn body or block (see `link_checks`).
+            ::metrics_core::__private::module_level_only(self::#module_level, #name);
             #new
         };
 
+        // The name of the metric, at module level under a name that reads as the rule.
         #(#cfgs)*
-        const _: () = {
-            #[::metrics_core::__private::linkme::distributed_slice(
-                ::metrics_core::__private::METRICS
-            )]
-            #[linkme(crate = ::metrics_core::__private::linkme)]
-            static __METRIC_ENTRY: ::metrics_core::__private::Entry =
-                ::metrics_core::__private::Entry(&#ident);
-        };
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        const #module_level: &str = #name;
+
+        // The element of the link-time list (see `metrics_core::__private::entry!`).
+        #(#cfgs)*
+        ::metrics_core::__private::entry!(#ident);
 
         #link_checks
 
@@ -214,12 +223,14 @@ fn options(checked: &Checked) -> TokenStream {
 /// The items that make mistakes fail the build instead of reaching the registry. Each rests on
 /// a rule of the language or of linkers, not on the wording of one compiler's diagnostics:
 ///
-/// - Module level only: a hidden `const NAME_must_be_declared_at_module_level` is declared next
-///   to the static and named back through `self::`. Items inside a fn body, closure or const
-///   block are not members of the module, so from there the path does not resolve ("cannot
-///   find value `NAME_must_be_declared_at_module_level` in module `self`", at the static's
-///   name). The const holds the metric's name and the check compares it, so a static in a fn
-///   body that happens to share its Rust name with one at module level is refused as well.
+/// - Module level only (written by `expand`): a const `NAME_must_be_declared_at_module_level`
+///   holding the metric's name is declared next to the static, whose initializer names it back
+///   through `self::`. Items inside a fn body, closure or const block are not
+///   members of the module, so from there the path does not resolve ("cannot find value
+///   `NAME_must_be_declared_at_module_level` in module `self`", at the static's name). The
+///   initializer also compares the name it finds with its own, so a static in a fn body that
+///   shares its Rust name with one at module level (and finds that one's const) is refused as
+///   well.
 /// - Same family twice in one crate: two `#[macro_export]` macros land in the crate root under
 ///   one name, whichever modules declare them, and rustc refuses the second, pointing at both
 ///   declarations. The name reads as the message: `metric_x_total_or_x_is_declared_twice_...`,
@@ -235,10 +246,15 @@ fn options(checked: &Checked) -> TokenStream {
 /// expansion does not repeat the target lists. The link symbol is left out of `cfg(test)`
 /// builds: a crate's unit tests link the crate a second time when a dev-dependency depends on
 /// it, and that is not a conflict.
-fn link_checks(ident: &Ident, name: &str, family: &str, cfgs: &[&Attribute]) -> TokenStream {
+fn link_checks(ident: &Ident, family: &str, cfgs: &[&Attribute]) -> TokenStream {
     let symbol = format!(
         "metric `{family}_total` or `{family}` is defined in two linked crates: \
          rename one, or give one another `name`"
+    );
+    // The `global_asm!` template for ELF targets, written here so that expanding it takes no
+    // `concat!` per metric.
+    let asm = format!(
+        ".pushsection .metrics_core_names,\"a\"\n.globl \"{symbol}\"\n\"{symbol}\":\n.popsection"
     );
     let same_crate_macro = format_ident!(
         "metric_{}_total_or_{}_is_declared_twice_rename_one_or_give_one_another_name",
@@ -246,13 +262,6 @@ fn link_checks(ident: &Ident, name: &str, family: &str, cfgs: &[&Attribute]) -> 
         family,
         span = ident.span()
     );
-    let module_level = format_ident!(
-        "{}_must_be_declared_at_module_level",
-        ident,
-        span = ident.span()
-    );
-    // Spanned at the static's name: inside a fn body, the error points there.
-    let checks = quote_spanned! {ident.span()=> ::metrics_core::__private::link_checks };
     quote! {
         #(#cfgs)*
         #[doc(hidden)]
@@ -262,12 +271,7 @@ fn link_checks(ident: &Ident, name: &str, family: &str, cfgs: &[&Attribute]) -> 
         }
 
         #(#cfgs)*
-        #checks! {
-            ident = #ident,
-            name = #name,
-            module_level = #module_level,
-            symbol = #symbol,
-        }
+        ::metrics_core::__private::link_checks!(#symbol, #asm);
     }
 }
 

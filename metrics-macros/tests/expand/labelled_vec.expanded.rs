@@ -16,18 +16,18 @@ pub static VOICE_CALLS_TOTAL: metrics_core::IntCounterVec<1> = {
         line: ::core::line!(),
         options: ::metrics_core::__private::Options::NONE,
     };
+    ::metrics_core::__private::module_level_only(
+        self::VOICE_CALLS_TOTAL_must_be_declared_at_module_level,
+        "voice_calls_total",
+    );
     <metrics_core::IntCounterVec<1>>::__new(&__METRIC_DESCRIPTOR)
 };
 #[cfg(feature = "voice")]
-const _: () = {
-    #[::metrics_core::__private::linkme::distributed_slice(
-        ::metrics_core::__private::METRICS
-    )]
-    #[linkme(crate = ::metrics_core::__private::linkme)]
-    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
-        &VOICE_CALLS_TOTAL,
-    );
-};
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+const VOICE_CALLS_TOTAL_must_be_declared_at_module_level: &str = "voice_calls_total";
+#[cfg(feature = "voice")]
+::metrics_core::__private::entry!(VOICE_CALLS_TOTAL);
 #[cfg(feature = "voice")]
 #[doc(hidden)]
 #[macro_export]
@@ -35,11 +35,10 @@ macro_rules! metric_voice_calls_total_or_voice_calls_is_declared_twice_rename_on
     () => {};
 }
 #[cfg(feature = "voice")]
-::metrics_core::__private::link_checks! {
-    ident = VOICE_CALLS_TOTAL, name = "voice_calls_total", module_level =
-    VOICE_CALLS_TOTAL_must_be_declared_at_module_level, symbol =
+::metrics_core::__private::link_checks!(
     "metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`",
-}
+    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+);
 #[cfg(feature = "voice")]
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")

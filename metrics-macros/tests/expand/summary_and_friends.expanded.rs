@@ -27,27 +27,25 @@ pub static SETUP_SECONDS: Summary = {
             ..::metrics_core::__private::Options::NONE
         },
     };
+    ::metrics_core::__private::module_level_only(
+        self::SETUP_SECONDS_must_be_declared_at_module_level,
+        "calls_setup_seconds",
+    );
     <Summary>::__new(&__METRIC_DESCRIPTOR)
 };
-const _: () = {
-    #[::metrics_core::__private::linkme::distributed_slice(
-        ::metrics_core::__private::METRICS
-    )]
-    #[linkme(crate = ::metrics_core::__private::linkme)]
-    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
-        &SETUP_SECONDS,
-    );
-};
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+const SETUP_SECONDS_must_be_declared_at_module_level: &str = "calls_setup_seconds";
+::metrics_core::__private::entry!(SETUP_SECONDS);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! metric_calls_setup_seconds_total_or_calls_setup_seconds_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
-::metrics_core::__private::link_checks! {
-    ident = SETUP_SECONDS, name = "calls_setup_seconds", module_level =
-    SETUP_SECONDS_must_be_declared_at_module_level, symbol =
+::metrics_core::__private::link_checks!(
     "metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`",
-}
+    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+);
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
@@ -67,27 +65,25 @@ static VOICE_ROUTER_STATE: StateSet = {
             ..::metrics_core::__private::Options::NONE
         },
     };
+    ::metrics_core::__private::module_level_only(
+        self::VOICE_ROUTER_STATE_must_be_declared_at_module_level,
+        "voice_router_state",
+    );
     <StateSet>::__new(&__METRIC_DESCRIPTOR)
 };
-const _: () = {
-    #[::metrics_core::__private::linkme::distributed_slice(
-        ::metrics_core::__private::METRICS
-    )]
-    #[linkme(crate = ::metrics_core::__private::linkme)]
-    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
-        &VOICE_ROUTER_STATE,
-    );
-};
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+const VOICE_ROUTER_STATE_must_be_declared_at_module_level: &str = "voice_router_state";
+::metrics_core::__private::entry!(VOICE_ROUTER_STATE);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! metric_voice_router_state_total_or_voice_router_state_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
-::metrics_core::__private::link_checks! {
-    ident = VOICE_ROUTER_STATE, name = "voice_router_state", module_level =
-    VOICE_ROUTER_STATE_must_be_declared_at_module_level, symbol =
+::metrics_core::__private::link_checks!(
     "metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`",
-}
+    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+);
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
@@ -103,6 +99,10 @@ static VOICE_QUEUE_DEPTH: GaugeFn = {
         line: ::core::line!(),
         options: ::metrics_core::__private::Options::NONE,
     };
+    ::metrics_core::__private::module_level_only(
+        self::VOICE_QUEUE_DEPTH_must_be_declared_at_module_level,
+        "voice_queue_depth",
+    );
     <GaugeFn>::__new(
         &__METRIC_DESCRIPTOR,
         {
@@ -114,25 +114,19 @@ static VOICE_QUEUE_DEPTH: GaugeFn = {
         },
     )
 };
-const _: () = {
-    #[::metrics_core::__private::linkme::distributed_slice(
-        ::metrics_core::__private::METRICS
-    )]
-    #[linkme(crate = ::metrics_core::__private::linkme)]
-    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
-        &VOICE_QUEUE_DEPTH,
-    );
-};
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+const VOICE_QUEUE_DEPTH_must_be_declared_at_module_level: &str = "voice_queue_depth";
+::metrics_core::__private::entry!(VOICE_QUEUE_DEPTH);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! metric_voice_queue_depth_total_or_voice_queue_depth_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
-::metrics_core::__private::link_checks! {
-    ident = VOICE_QUEUE_DEPTH, name = "voice_queue_depth", module_level =
-    VOICE_QUEUE_DEPTH_must_be_declared_at_module_level, symbol =
+::metrics_core::__private::link_checks!(
     "metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`",
-}
+    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+);
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
@@ -148,27 +142,25 @@ static VOICE_CONFIG_INFO: Info<1> = {
         line: ::core::line!(),
         options: ::metrics_core::__private::Options::NONE,
     };
+    ::metrics_core::__private::module_level_only(
+        self::VOICE_CONFIG_INFO_must_be_declared_at_module_level,
+        "voice_config_info",
+    );
     <Info<1>>::__new(&__METRIC_DESCRIPTOR)
 };
-const _: () = {
-    #[::metrics_core::__private::linkme::distributed_slice(
-        ::metrics_core::__private::METRICS
-    )]
-    #[linkme(crate = ::metrics_core::__private::linkme)]
-    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
-        &VOICE_CONFIG_INFO,
-    );
-};
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+const VOICE_CONFIG_INFO_must_be_declared_at_module_level: &str = "voice_config_info";
+::metrics_core::__private::entry!(VOICE_CONFIG_INFO);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! metric_voice_config_info_total_or_voice_config_info_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
-::metrics_core::__private::link_checks! {
-    ident = VOICE_CONFIG_INFO, name = "voice_config_info", module_level =
-    VOICE_CONFIG_INFO_must_be_declared_at_module_level, symbol =
+::metrics_core::__private::link_checks!(
     "metric `voice_config_info_total` or `voice_config_info` is defined in two linked crates: rename one, or give one another `name`",
-}
+    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_config_info_total` or `voice_config_info` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_config_info_total` or `voice_config_info` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+);
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
@@ -187,27 +179,25 @@ static VOICE_WORKER_STATE: StateSet<WorkerState> = {
             ..::metrics_core::__private::Options::NONE
         },
     };
+    ::metrics_core::__private::module_level_only(
+        self::VOICE_WORKER_STATE_must_be_declared_at_module_level,
+        "voice_worker_state",
+    );
     <StateSet<WorkerState>>::__new(&__METRIC_DESCRIPTOR)
 };
-const _: () = {
-    #[::metrics_core::__private::linkme::distributed_slice(
-        ::metrics_core::__private::METRICS
-    )]
-    #[linkme(crate = ::metrics_core::__private::linkme)]
-    static __METRIC_ENTRY: ::metrics_core::__private::Entry = ::metrics_core::__private::Entry(
-        &VOICE_WORKER_STATE,
-    );
-};
+#[doc(hidden)]
+#[allow(non_upper_case_globals)]
+const VOICE_WORKER_STATE_must_be_declared_at_module_level: &str = "voice_worker_state";
+::metrics_core::__private::entry!(VOICE_WORKER_STATE);
 #[doc(hidden)]
 #[macro_export]
 macro_rules! metric_voice_worker_state_total_or_voice_worker_state_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
-::metrics_core::__private::link_checks! {
-    ident = VOICE_WORKER_STATE, name = "voice_worker_state", module_level =
-    VOICE_WORKER_STATE_must_be_declared_at_module_level, symbol =
+::metrics_core::__private::link_checks!(
     "metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`",
-}
+    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+);
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
