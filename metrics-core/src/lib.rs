@@ -134,42 +134,17 @@
 // Lets this crate use `#[metric]`, whose expansion names `::metrics_core`.
 extern crate self as metrics_core;
 
-mod atomic;
-mod build_info;
-mod callback;
-mod counter;
-mod created;
 mod desc;
+mod encoding;
 mod error;
-mod family;
-mod gauge;
-mod histogram;
 pub mod http;
-mod info;
-mod inprogress;
-mod instrument;
-mod interop;
-mod label;
-mod labels_check;
-mod metric;
-mod negotiate;
-mod openmetrics;
-mod overflow;
-#[cfg(feature = "process")]
-mod process;
-mod procfs;
+mod labels;
+mod metrics;
+mod own;
 pub mod push;
-mod quantile;
 mod registry;
-mod rejected;
-mod series;
-mod stateset;
-mod summary;
 mod sync;
 pub mod testing;
-mod text;
-mod timer;
-mod vec;
 
 /// Declares a metric: see the [crate documentation](crate).
 pub use metrics_macros::metric;
@@ -296,30 +271,30 @@ pub use metrics_macros::subsystem;
 /// Implements [`ErrorKind`](trait@ErrorKind) for an enum: each variant's name in snake_case.
 pub use metrics_macros::ErrorKind;
 
-pub use crate::callback::{CounterFn, GaugeFn, IntoSample};
-pub use crate::counter::{Counter, IntCounter};
 pub use crate::desc::{Descriptor, Objective, Options};
+pub use crate::encoding::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
+pub use crate::encoding::openmetrics::OPENMETRICS_CONTENT_TYPE;
+pub use crate::encoding::text::TEXT_CONTENT_TYPE;
 pub use crate::error::Error;
-pub use crate::family::Family;
-pub use crate::gauge::{Gauge, IntGauge};
-pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
 pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, serve_with};
-pub use crate::info::Info;
-pub use crate::inprogress::InProgress;
-pub use crate::instrument::ErrorKind;
-pub use crate::label::{LabelSet, LabelValue, MAX_CLOSED_SERIES, closed_len};
-pub use crate::metric::{Collect, Metric, MetricType};
-pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
-pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
-pub use crate::registry::{Registry, registry};
-pub use crate::stateset::{Named, StateSet, States};
-pub use crate::summary::{SUMMARY_BUFFER, Summary};
-pub use crate::text::TEXT_CONTENT_TYPE;
-pub use crate::timer::{Observer, Timer};
-pub use crate::vec::{
+pub use crate::labels::family::Family;
+pub use crate::labels::typed::{LabelSet, LabelValue, MAX_CLOSED_SERIES, closed_len};
+pub use crate::labels::vec::{
     CounterVec, DEFAULT_MAX_SERIES, GaugeVec, HistogramVec, IntCounterVec, IntGaugeVec, MetricVec,
     OVERFLOW_LABEL_VALUE, SummaryVec,
 };
+pub use crate::metrics::callback::{CounterFn, GaugeFn, IntoSample};
+pub use crate::metrics::counter::{Counter, IntCounter};
+pub use crate::metrics::gauge::{Gauge, IntGauge};
+pub use crate::metrics::histogram::{DEFAULT_BUCKETS, Histogram};
+pub use crate::metrics::info::Info;
+pub use crate::metrics::inprogress::InProgress;
+pub use crate::metrics::instrument::ErrorKind;
+pub use crate::metrics::metric::{Collect, Metric, MetricType};
+pub use crate::metrics::stateset::{Named, StateSet, States};
+pub use crate::metrics::summary::{SUMMARY_BUFFER, Summary};
+pub use crate::metrics::timer::{Observer, Timer};
+pub use crate::registry::{Registry, registry};
 
 /// The `prometheus` crate's protobuf data model, which [`Registry::gather`] returns.
 pub use prometheus::proto;
@@ -328,15 +303,15 @@ pub use prometheus::proto;
 /// macro, which always comes in the same version.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::build_info::BuildInfo;
-    pub use crate::callback::IntoSample;
     pub use crate::desc::{Descriptor, Objective, Options};
-    pub use crate::instrument::{call_once, future_of};
-    pub use crate::label::{
+    pub use crate::labels::check::family_labels;
+    pub use crate::labels::typed::{
         __cardinality as cardinality, __closed_value as closed_value, __product as product,
         __radix as radix, closed_len,
     };
-    pub use crate::labels_check::family_labels;
+    pub use crate::metrics::callback::IntoSample;
+    pub use crate::metrics::instrument::{call_once, future_of};
+    pub use crate::own::build_info::BuildInfo;
     pub use crate::registry::{Entry, METRICS};
     pub use linkme;
 

@@ -7,11 +7,11 @@ use std::sync::{OnceLock, PoisonError, RwLock};
 use prometheus::core::Collector;
 use prometheus::{Encoder, ProtobufEncoder, proto};
 
-use crate::interop::{
+use crate::encoding::interop::{
     Foreign, desc_exposed_names, exposed_names, proto_exposed_names, write_family,
 };
-use crate::openmetrics::{self, family_name};
-use crate::text::write_header;
+use crate::encoding::openmetrics::{self, family_name};
+use crate::encoding::text::write_header;
 use crate::{Collect, Error, Format};
 
 /// One element of the link-time list of metrics: what `#[metric]` adds for each `static`.
@@ -108,7 +108,7 @@ impl Registry {
             }
         }
         // Series of `static`s started with the process: fix that time before any scrape.
-        crate::created::process_start();
+        crate::metrics::created::process_start();
         Registry {
             families,
             duplicates,

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use prometheus::core::Collector;
 use prometheus::proto;
 
-use crate::metric::MetricType;
-use crate::openmetrics;
-use crate::text::{escape_into, write_f64, write_sample_prefix, write_u64};
+use crate::encoding::openmetrics;
+use crate::encoding::text::{escape_into, write_f64, write_sample_prefix, write_u64};
+use crate::metrics::metric::MetricType;
 
 /// A registered third-party collector and the sample names it may expose.
 pub(crate) struct Foreign {
@@ -224,6 +224,6 @@ fn write_bucket(
     if openmetrics {
         openmetrics::write_bucket(out, name, labels, le, count);
     } else {
-        crate::text::write_bucket(out, name, labels, le, count);
+        crate::encoding::text::write_bucket(out, name, labels, le, count);
     }
 }

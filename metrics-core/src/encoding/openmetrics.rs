@@ -7,7 +7,7 @@
 //! floats (`le="5.0"`), and the exposition ends with `# EOF`.
 
 use crate::MetricType;
-use crate::text::{escape_into, write_f64};
+use crate::encoding::text::{escape_into, write_f64};
 
 /// The `Content-Type` of the OpenMetrics exposition.
 pub const OPENMETRICS_CONTENT_TYPE: &str =
@@ -105,7 +105,7 @@ pub(crate) fn write_bucket(out: &mut String, name: &str, labels: &str, le: f64, 
     out.push_str("le=\"");
     write_float(out, le);
     out.push_str("\"} ");
-    crate::text::write_u64(out, count);
+    crate::encoding::text::write_u64(out, count);
     out.push('\n');
 }
 

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::http::client;
+mod client;
 use crate::{TEXT_CONTENT_TYPE, registry};
 
 /// Pushes the registry (or some of its families) to a Pushgateway under a grouping key.

@@ -2,8 +2,8 @@
 
 use prometheus::proto;
 
-use crate::metric::{MetricType, label_pair};
-use crate::text::{render_label_pairs, write_sample_prefix};
+use crate::encoding::text::{render_label_pairs, write_sample_prefix};
+use crate::metrics::metric::{MetricType, label_pair};
 use crate::{Collect, Descriptor};
 
 /// Declares `<crate>_build_info{version="<crate version>", ...} 1` for the calling crate,

@@ -129,17 +129,17 @@ macro_rules! impl_collect_for_metric {
             }
 
             fn encode_text(&self, out: &mut String) {
-                let labels = $crate::text::series_labels::<&str>(self.desc, &[]);
+                let labels = $crate::encoding::text::series_labels::<&str>(self.desc, &[]);
                 $crate::Metric::__encode_text(self, self.desc.name, &labels, out);
             }
 
             fn collect(&self) -> Vec<::prometheus::proto::Metric> {
-                let labels = $crate::text::const_label_pairs(self.desc);
+                let labels = $crate::encoding::text::const_label_pairs(self.desc);
                 vec![$crate::Metric::__to_proto(self, labels)]
             }
 
             fn encode_openmetrics(&self, out: &mut String) {
-                let labels = $crate::text::series_labels::<&str>(self.desc, &[]);
+                let labels = $crate::encoding::text::series_labels::<&str>(self.desc, &[]);
                 $crate::Metric::__encode_openmetrics(self, self.desc.name, &labels, out);
             }
         }
