@@ -26,7 +26,7 @@ use crate::{Collect, Descriptor};
 macro_rules! build_info {
     ($($label:ident = $value:expr),* $(,)?) => {
         const _: () = {
-            static DESC: $crate::__private::Descriptor = $crate::__private::Descriptor {
+            static DESC: $crate::Descriptor = $crate::Descriptor {
                 name: ::core::concat!(::core::env!("CARGO_CRATE_NAME"), "_build_info"),
                 help: ::core::concat!(
                     "Build information about ",
@@ -38,7 +38,7 @@ macro_rules! build_info {
                 module_path: ::core::module_path!(),
                 file: ::core::file!(),
                 line: ::core::line!(),
-                options: $crate::__private::Options::NONE,
+                options: $crate::Options::NONE,
             };
             static INFO: $crate::__private::BuildInfo = $crate::__private::BuildInfo::__new(
                 &DESC,

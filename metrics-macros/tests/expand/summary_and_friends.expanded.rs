@@ -3,7 +3,7 @@
 
 /// Call setup time.
 pub static SETUP_SECONDS: Summary = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "calls_setup_seconds",
         help: "Call setup time.",
         labels: &[],
@@ -11,20 +11,20 @@ pub static SETUP_SECONDS: Summary = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options {
+        options: ::metrics_core::Options {
             objectives: &[
-                ::metrics_core::__private::Objective {
+                ::metrics_core::Objective {
                     quantile: 0.5f64,
                     error: 0.05f64,
                 },
-                ::metrics_core::__private::Objective {
+                ::metrics_core::Objective {
                     quantile: 0.99f64,
                     error: 0.001f64,
                 },
             ],
             max_age_seconds: 120u64,
             age_buckets: 4u32,
-            ..::metrics_core::__private::Options::NONE
+            ..::metrics_core::Options::NONE
         },
     };
     <Summary>::__new(&__METRIC_DESCRIPTOR)
@@ -56,7 +56,7 @@ const _: &[u8] = ::core::include_bytes!(
 );
 /// The router's state.
 static VOICE_ROUTER_STATE: StateSet = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_router_state",
         help: "The router's state.",
         labels: &[],
@@ -64,10 +64,10 @@ static VOICE_ROUTER_STATE: StateSet = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options {
+        options: ::metrics_core::Options {
             states: &["starting", "serving"],
             const_labels: &[("region", "eu")],
-            ..::metrics_core::__private::Options::NONE
+            ..::metrics_core::Options::NONE
         },
     };
     <StateSet>::__new(&__METRIC_DESCRIPTOR)
@@ -99,7 +99,7 @@ const _: &[u8] = ::core::include_bytes!(
 );
 /// Calls waiting for an agent.
 static VOICE_QUEUE_DEPTH: GaugeFn = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_queue_depth",
         help: "Calls waiting for an agent.",
         labels: &[],
@@ -107,14 +107,14 @@ static VOICE_QUEUE_DEPTH: GaugeFn = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options::NONE,
+        options: ::metrics_core::Options::NONE,
     };
     <GaugeFn>::__new(
         &__METRIC_DESCRIPTOR,
         {
             #[allow(clippy::redundant_closure_call)]
             fn __metric_callback() -> f64 {
-                ::metrics_core::__private::IntoSample::into_sample((queue_len)())
+                ::metrics_core::IntoSample::into_sample((queue_len)())
             }
             __metric_callback
         },
@@ -147,7 +147,7 @@ const _: &[u8] = ::core::include_bytes!(
 );
 /// The configuration.
 static VOICE_CONFIG_INFO: Info<1> = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_config_info",
         help: "The configuration.",
         labels: &["codec"],
@@ -155,7 +155,7 @@ static VOICE_CONFIG_INFO: Info<1> = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options::NONE,
+        options: ::metrics_core::Options::NONE,
     };
     <Info<1>>::__new(&__METRIC_DESCRIPTOR)
 };
@@ -186,7 +186,7 @@ const _: &[u8] = ::core::include_bytes!(
 );
 /// What the worker is doing.
 static VOICE_WORKER_STATE: StateSet<WorkerState> = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_worker_state",
         help: "What the worker is doing.",
         labels: &[],
@@ -194,9 +194,9 @@ static VOICE_WORKER_STATE: StateSet<WorkerState> = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options {
+        options: ::metrics_core::Options {
             states: <WorkerState as ::metrics_core::States>::NAMES,
-            ..::metrics_core::__private::Options::NONE
+            ..::metrics_core::Options::NONE
         },
     };
     <StateSet<WorkerState>>::__new(&__METRIC_DESCRIPTOR)
