@@ -296,6 +296,10 @@ pub use crate::metrics::summary::{SUMMARY_BUFFER, Summary};
 pub use crate::metrics::timer::{Observer, Timer};
 pub use crate::registry::{Registry, registry};
 
+/// The naming rules `#[metric]` checks declarations with, for names made at run time: valid
+/// metric and label names, OpenMetrics family names, units, snake_case and promtool's lint.
+pub use metrics_naming as naming;
+
 /// The `prometheus` crate's protobuf data model, which [`Registry::gather`] returns.
 pub use prometheus::proto;
 

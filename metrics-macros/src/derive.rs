@@ -6,7 +6,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, LitStr, Type};
 
-use crate::valid::check_label_name;
+use metrics_naming::{check_label_name, snake_case};
 
 /// `impl LabelValue` (and `LabelSet`, a set of one label, and `States`, the states of a
 /// `StateSet`) for a fieldless enum.
@@ -153,7 +153,7 @@ pub fn label_set(input: DeriveInput) -> syn::Result<TokenStream> {
             None => (ident.unraw().to_string(), ident.span()),
         };
         if let Err(message) = check_label_name(&name) {
-            errors.push(syn::Error::new(span, message));
+            errors.push(syn::Error::new(span, message.to_string()));
         } else if names.contains(&name) {
             errors.push(syn::Error::new(
                 span,
@@ -274,45 +274,9 @@ fn rename(attrs: &[Attribute]) -> syn::Result<Option<LitStr>> {
     Ok(renamed)
 }
 
-/// `NoAnswer` -> `no_answer`, `HTTPError` -> `http_error`, `Http2` -> `http2`.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            let previous = chars[i - 1];
-            let next_is_lower = chars.get(i + 1).is_some_and(|next| next.is_lowercase());
-            if previous.is_lowercase()
-                || previous.is_ascii_digit()
-                || (previous.is_uppercase() && next_is_lower)
-            {
-                out.push('_');
-            }
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
 fn combine(errors: Vec<syn::Error>) -> Option<syn::Error> {
     errors.into_iter().reduce(|mut all, error| {
         all.combine(error);
         all
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn variant_names_become_snake_case() {
-        assert_eq!(snake_case("Completed"), "completed");
-        assert_eq!(snake_case("NoAnswer"), "no_answer");
-        assert_eq!(snake_case("HTTPError"), "http_error");
-        assert_eq!(snake_case("Http2"), "http2");
-        assert_eq!(snake_case("Status5xx"), "status5xx");
-        assert_eq!(snake_case("Io2Failure"), "io2_failure");
-        assert_eq!(snake_case("IPv4"), "i_pv4");
-    }
 }

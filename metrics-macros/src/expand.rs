@@ -90,12 +90,10 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
             ));
         }
     });
-    // A counter `x_total` is the OpenMetrics family `x`: it takes that name too, so that a
-    // gauge or histogram `x` fails the build the same way a duplicate does.
-    let family = match name.strip_suffix("_total") {
-        Some(family) if checked.kind.is_counter() => family,
-        _ => name.as_str(),
-    };
+    // A counter `x_total` (an info metric `x_info`) is the OpenMetrics family `x`: it takes
+    // that name too, so that a gauge or histogram `x` fails the build the same way a duplicate
+    // does.
+    let family = metrics_naming::family_name(name, checked.kind.metric_type());
     let link_checks = link_checks(ident, name, family, &cfgs);
     let new = match &checked.family {
         // A closed label set's series are a `static` array built at compile time, so that a

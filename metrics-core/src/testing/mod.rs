@@ -33,6 +33,8 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use metrics_naming::{MetricType, lint_label_name, lint_metric_name};
+
 use crate::registry;
 
 /// One sample line of the text format: its name (with `_bucket`, `_sum`, ... suffixes), its
@@ -309,32 +311,6 @@ pub fn assert_lint_clean() {
     }
 }
 
-/// Non-base units promtool refuses, with the base unit to use.
-const NON_BASE_UNITS: &[(&str, &str)] = &[
-    ("minutes", "seconds"),
-    ("hours", "seconds"),
-    ("days", "seconds"),
-    ("weeks", "seconds"),
-    ("milliseconds", "seconds"),
-    ("microseconds", "seconds"),
-    ("nanoseconds", "seconds"),
-    ("bits", "bytes"),
-    ("kilobytes", "bytes"),
-    ("megabytes", "bytes"),
-    ("gigabytes", "bytes"),
-    ("kibibytes", "bytes"),
-    ("mebibytes", "bytes"),
-    ("gibibytes", "bytes"),
-    ("fahrenheit", "celsius"),
-    ("kilograms", "grams"),
-    ("kilometers", "meters"),
-    ("millimeters", "meters"),
-];
-
-const ABBREVIATED_UNITS: &[&str] = &[
-    "s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb", "pb",
-];
-
 /// [`lint`] for any text exposition (e.g. another library's output).
 pub fn lint_text(text: &str) -> Vec<String> {
     let mut help: HashMap<&str, &str> = HashMap::new();
@@ -356,54 +332,17 @@ pub fn lint_text(text: &str) -> Vec<String> {
         if help.get(name).is_none_or(|text| text.is_empty()) {
             problem("no help text".to_owned());
         }
-        let is_counter = kind == "counter";
-        match (is_counter, name.ends_with("_total")) {
-            (true, false) => problem("counter metrics should have \"_total\" suffix".to_owned()),
-            (false, true) => {
-                problem("non-counter metrics should not have \"_total\" suffix".to_owned())
-            }
-            _ => {}
-        }
-        if kind != "histogram" && name.ends_with("_bucket") {
-            problem("non-histogram metrics should not have \"_bucket\" suffix".to_owned());
-        }
-        if !matches!(kind, "histogram" | "summary")
-            && (name.ends_with("_count") || name.ends_with("_sum"))
+        // The naming rules are `metrics_naming::lint`'s, as `#[metric]` applies them; an
+        // untyped family is held to a gauge's.
+        let metric_type = MetricType::from_type_line(kind).unwrap_or(MetricType::Gauge);
+        let mut seen = Vec::new();
+        for message in lint_metric_name(name, metric_type)
+            .iter()
+            .map(ToString::to_string)
         {
-            problem(
-                "non-histogram and non-summary metrics should not have \"_count\" or \"_sum\" \
-                 suffix"
-                    .to_owned(),
-            );
-        }
-        if name.contains(':') {
-            problem("metric names should not contain ':'".to_owned());
-        }
-        if name
-            .as_bytes()
-            .windows(2)
-            .any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
-        {
-            problem("metric names should be written in 'snake_case' not 'camelCase'".to_owned());
-        }
-        for segment in name.split('_') {
-            let lower = segment.to_ascii_lowercase();
-            if let Some((_, base)) = NON_BASE_UNITS.iter().find(|(unit, _)| *unit == lower) {
-                problem(format!("use base unit \"{base}\" instead of \"{segment}\""));
-            }
-        }
-        if name
-            .split('_')
-            .skip(1)
-            .any(|segment| ABBREVIATED_UNITS.contains(&segment.to_ascii_lowercase().as_str()))
-        {
-            problem("metric names should not contain abbreviated units".to_owned());
-        }
-        for type_name in ["counter", "gauge", "histogram", "summary"] {
-            if name.split('_').any(|segment| segment == type_name) {
-                problem(format!(
-                    "metric names should not include type '{type_name}'"
-                ));
+            if !seen.contains(&message) {
+                seen.push(message.clone());
+                problem(message);
             }
         }
         let mut label_names: Vec<&str> = samples
@@ -418,20 +357,16 @@ pub fn lint_text(text: &str) -> Vec<String> {
         label_names.sort_unstable();
         label_names.dedup();
         for label in label_names {
-            if label
-                .as_bytes()
-                .windows(2)
-                .any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
-            {
-                problem(format!(
-                    "label names should be written in 'snake_case' not 'camelCase': {label}"
-                ));
-            }
-            if label == "le" && kind != "histogram" {
-                problem("non-histogram metrics should not have \"le\" label".to_owned());
-            }
-            if label == "quantile" && kind != "summary" {
-                problem("non-summary metrics should not have \"quantile\" label".to_owned());
+            // The labels the type adds to its own series.
+            let own = match metric_type {
+                MetricType::Histogram => "le",
+                MetricType::Summary => "quantile",
+                _ => "",
+            };
+            if label != own {
+                if let Some(label_problem) = lint_label_name(label, metric_type) {
+                    problem(label_problem.to_string());
+                }
             }
         }
     }

@@ -170,16 +170,18 @@ const _: () = {
 };
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_named_voice_config_info {
+macro_rules! metric_named_voice_config {
     () => {};
 }
 ::metrics_core::__private::link_checks! {
     ident = VOICE_CONFIG_INFO, exports =
-    ["metric `voice_config_info` is defined twice, rename one of them"], asm =
+    ["metric `voice_config_info` is defined twice, rename one of them",
+    "metric `voice_config` is defined twice, rename one of them"], asm =
     [".pushsection .metrics_core_names,\"a\"",
     ".globl \"metric `voice_config_info` is defined twice in the linked crates\"",
     "\"metric `voice_config_info` is defined twice in the linked crates\":",
-    ".popsection"],
+    ".globl \"metric `voice_config` is defined twice in the linked crates\"",
+    "\"metric `voice_config` is defined twice in the linked crates\":", ".popsection"],
 }
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
