@@ -115,9 +115,9 @@
 //!   type name in the name, `le`/`quantile` reserved): the error points at the name or label
 //!   and says what to write instead.
 //! - The same metric name twice in one crate fails `cargo check`: "the name
-//!   `metric_named_FAMILY` is defined multiple times", FAMILY being the name without `_total`
-//!   for a counter, so that a counter `x_total` and a gauge `x` (one OpenMetrics family) clash
-//!   too.
+//!   `metric_named_FAMILY` is defined multiple times", FAMILY being the OpenMetrics family
+//!   name ([`naming::family_name`]: without `_total` for a counter, `_info` for an info metric),
+//!   so that a counter `x_total` and a gauge `x` (one OpenMetrics family) clash too.
 //! - The same metric name in two crates of one program fails the link, in debug, release,
 //!   thin and fat LTO: "duplicate symbol: metric `NAME` is defined twice ...". Unit-test builds
 //!   (`cfg(test)`) skip that symbol, since a dev-dependency can link the crate under test twice.

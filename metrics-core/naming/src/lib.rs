@@ -9,6 +9,8 @@
 //! - [`case`]: snake_case, for label values, error kinds and suggested names.
 //! - [`lint`]: promtool's naming rules (`promtool check metrics`), as [`Problem`]s.
 
+#![deny(missing_docs)]
+
 pub mod case;
 pub mod family;
 pub mod lint;
