@@ -76,17 +76,14 @@ fn the_attribute_and_the_runtime_agree_on_every_name() {
     for &(word, name, label, verdict) in METRIC_NAMES {
         let metric_type = runtime_type(word);
         let context = format!("{word} `{name}`: the attribute said {verdict:?}");
-        match naming::check_metric_name(name) {
-            Err(invalid) => {
-                // Invalid names are refused before any lint, with the shared message.
-                assert_eq!(
-                    verdict,
-                    Err(&[invalid.to_string().as_str()][..]),
-                    "{context}"
-                );
-                continue;
-            }
-            Ok(()) => {}
+        if let Err(invalid) = naming::check_metric_name(name) {
+            // Invalid names are refused before any lint, with the shared message.
+            assert_eq!(
+                verdict,
+                Err(&[invalid.to_string().as_str()][..]),
+                "{context}"
+            );
+            continue;
         }
         let mut problems = naming::lint_metric_name(name, metric_type);
         if let Some(label) = label {
