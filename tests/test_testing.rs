@@ -164,8 +164,8 @@ fn the_registry_is_lint_clean_and_foreign_names_are_checked() {
     assert_eq!(
         testing::lint_text(foreign),
         [
-            "legacyRequests: counter metrics should have \"_total\" suffix",
             "legacyRequests: metric names should be written in 'snake_case' not 'camelCase'",
+            "legacyRequests: counter metrics should have \"_total\" suffix",
             "cache_size_kilobytes: no help text",
             "cache_size_kilobytes: use base unit \"bytes\" instead of \"kilobytes\"",
         ]

@@ -7,11 +7,12 @@ use std::sync::{OnceLock, PoisonError, RwLock};
 use prometheus::core::Collector;
 use prometheus::{Encoder, ProtobufEncoder, proto};
 
-use crate::interop::{
-    Foreign, desc_exposed_names, exposed_names, proto_exposed_names, write_family,
-};
-use crate::openmetrics::{self, family_name};
-use crate::text::write_header;
+use metrics_naming::{MetricType, exposed_names, family_name};
+
+use crate::encoding::interop::{Foreign, desc_exposed_names, proto_exposed_names, write_family};
+use crate::encoding::openmetrics;
+use crate::encoding::text::write_header;
+use crate::metrics::metric::proto_type;
 use crate::{Collect, Error, Format};
 
 /// One element of the link-time list of metrics: what `#[metric]` adds for each `static`.
@@ -108,7 +109,7 @@ impl Registry {
             }
         }
         // Series of `static`s started with the process: fix that time before any scrape.
-        crate::created::process_start();
+        crate::metrics::created::process_start();
         Registry {
             families,
             duplicates,
@@ -206,15 +207,7 @@ impl Registry {
             Format::Protobuf => {
                 let mut families = self.gather();
                 if let Some(names) = names {
-                    families.retain(|family| {
-                        let name = family.name();
-                        let family = match family.get_field_type() {
-                            proto::MetricType::COUNTER => name.strip_suffix("_total"),
-                            _ => name.strip_suffix("_info"),
-                        };
-                        names.contains(&name)
-                            || family.is_some_and(|family| names.contains(&family))
-                    });
+                    families.retain(|family| proto_family_wanted(names, family));
                 }
                 let mut out = Vec::new();
                 // Writing to a Vec cannot fail, and every family has at least one metric.
@@ -245,7 +238,7 @@ impl Registry {
                 let mut mf = proto::MetricFamily::default();
                 mf.set_name(desc.name.to_owned());
                 mf.set_help(desc.help.to_owned());
-                mf.set_field_type(family.metric_type().to_proto());
+                mf.set_field_type(proto_type(family.metric_type()));
                 mf.set_metric(metrics);
                 Some(mf)
             })
@@ -349,11 +342,13 @@ impl Registry {
 /// OpenMetrics family name.
 fn proto_family_wanted(names: &[&str], family: &proto::MetricFamily) -> bool {
     let name = family.name();
-    let family_name = match family.get_field_type() {
-        proto::MetricType::COUNTER => name.strip_suffix("_total"),
-        _ => name.strip_suffix("_info"),
+    // Protobuf has no info type: an info family arrives as a gauge, so a gauge's name may be
+    // an info family's too.
+    let metric_type = match family.get_field_type() {
+        proto::MetricType::COUNTER => MetricType::Counter,
+        _ => MetricType::Info,
     };
-    names.contains(&name) || family_name.is_some_and(|family| names.contains(&family))
+    names.contains(&name) || names.contains(&family_name(name, metric_type))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! The atomics of the lock-free parts (`atomic.rs`, `counter.rs`, `gauge.rs`, `histogram.rs`,
-//! and the series table of labelled families, `series.rs`):
+//! The atomics of the lock-free parts (`metrics/atomic.rs`, `counter.rs`, `gauge.rs`,
+//! `histogram.rs`, and the series table of labelled families, `labels/series.rs`):
 //! std's normally, loom's under `--cfg loom`, so that `tests/loom.rs` can check every
 //! interleaving of them with the loom model checker:
 //!

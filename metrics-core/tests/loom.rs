@@ -224,7 +224,7 @@ fn labelled_descriptor(name: &'static str) -> &'static Descriptor {
     described(name, &["peer"], &[])
 }
 
-/// The series table of labelled families (`series.rs`): a reader finds series with plain
+/// The series table of labelled families (`src/labels/series.rs`): a reader finds series with plain
 /// atomic loads while a writer creates one, and a scrape runs. With `existing` series created
 /// before the threads start, the writer's new series either fits the current array (fewer than
 /// four) or makes the table grow into a new one (four: the fifth outgrows the first array of

@@ -1,5 +1,6 @@
 //! The item `#[metric]` is attached to: a `static` without an initializer.
 
+use metrics_naming::MetricType;
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
@@ -71,16 +72,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn is_counter(self) -> bool {
-        matches!(self, Kind::Counter | Kind::IntCounter | Kind::CounterFn)
-    }
-
     pub fn is_histogram(self) -> bool {
         self == Kind::Histogram
-    }
-
-    pub fn is_gauge(self) -> bool {
-        matches!(self, Kind::Gauge | Kind::IntGauge | Kind::GaugeFn)
     }
 
     pub fn is_summary(self) -> bool {
@@ -90,6 +83,18 @@ impl Kind {
     /// Types whose value comes from a callback given as `callback = ...`.
     pub fn is_callback(self) -> bool {
         matches!(self, Kind::GaugeFn | Kind::CounterFn)
+    }
+
+    /// The type on the `# TYPE` line, which the naming rules go by.
+    pub fn metric_type(self) -> MetricType {
+        match self {
+            Kind::Counter | Kind::IntCounter | Kind::CounterFn => MetricType::Counter,
+            Kind::Gauge | Kind::IntGauge | Kind::GaugeFn => MetricType::Gauge,
+            Kind::Histogram => MetricType::Histogram,
+            Kind::Summary => MetricType::Summary,
+            Kind::Info => MetricType::Info,
+            Kind::StateSet => MetricType::StateSet,
+        }
     }
 
     /// "a gauge", "a histogram": for messages.

@@ -6,7 +6,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Data, DeriveInput, Fields, GenericParam, LitStr, Type};
 
-use crate::valid::check_label_name;
+use metrics_naming::{check_label_name, snake_case};
 
 /// `impl LabelValue` (and `LabelSet`, a set of one label, and `States`, the states of a
 /// `StateSet`) for a fieldless enum.
@@ -154,7 +154,7 @@ pub fn label_set(input: DeriveInput) -> syn::Result<TokenStream> {
             Some(renamed) => (renamed.value(), renamed.span()),
             None => (ident.unraw().to_string(), ident.span()),
         };
-        if let Some(what) = crate::lint::unbounded_label(&name).filter(|_| !options.unbounded) {
+        if let Some(what) = metrics_naming::unbounded_label(&name).filter(|_| !options.unbounded) {
             // Fine if the field's type is a closed set (an enum): only the type knows.
             let message = crate::lint::unbounded_label_message(
                 &name,
@@ -169,7 +169,7 @@ pub fn label_set(input: DeriveInput) -> syn::Result<TokenStream> {
             });
         }
         if let Err(message) = check_label_name(&name) {
-            errors.push(syn::Error::new(span, message));
+            errors.push(syn::Error::new(span, message.to_string()));
         } else if names.contains(&name) {
             errors.push(syn::Error::new(
                 span,
@@ -343,46 +343,9 @@ fn static_lifetimes(ty: &Type) -> TokenStream {
     }
     replace(ty.to_token_stream())
 }
-
-/// `NoAnswer` -> `no_answer`, `HTTPError` -> `http_error`, `Http2` -> `http2`.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            let previous = chars[i - 1];
-            let next_is_lower = chars.get(i + 1).is_some_and(|next| next.is_lowercase());
-            if previous.is_lowercase()
-                || previous.is_ascii_digit()
-                || (previous.is_uppercase() && next_is_lower)
-            {
-                out.push('_');
-            }
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
 fn combine(errors: Vec<syn::Error>) -> Option<syn::Error> {
     errors.into_iter().reduce(|mut all, error| {
         all.combine(error);
         all
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn variant_names_become_snake_case() {
-        assert_eq!(snake_case("Completed"), "completed");
-        assert_eq!(snake_case("NoAnswer"), "no_answer");
-        assert_eq!(snake_case("HTTPError"), "http_error");
-        assert_eq!(snake_case("Http2"), "http2");
-        assert_eq!(snake_case("Status5xx"), "status5xx");
-        assert_eq!(snake_case("Io2Failure"), "io2_failure");
-        assert_eq!(snake_case("IPv4"), "i_pv4");
-    }
 }

@@ -70,7 +70,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
             // Spanned so that a callback returning something else than a number is reported
             // at the callback.
             let call = quote_spanned! {syn::spanned::Spanned::span(callback)=>
-                ::metrics_core::__private::IntoSample::into_sample((#callback)())
+                ::metrics_core::IntoSample::into_sample((#callback)())
             };
             quote! {
                 &__METRIC_DESCRIPTOR,
@@ -97,12 +97,10 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
             ));
         }
     });
-    // A counter `x_total` is the OpenMetrics family `x`: it takes that name too, so that a
-    // gauge or histogram `x` fails the build the same way a duplicate does.
-    let family = match name.strip_suffix("_total") {
-        Some(family) if checked.kind.is_counter() => family,
-        _ => name.as_str(),
-    };
+    // A counter `x_total` (an info metric `x_info`) is the OpenMetrics family `x`: it takes
+    // that name too, so that a gauge or histogram `x` fails the build the same way a duplicate
+    // does.
+    let family = metrics_naming::family_name(name, checked.kind.metric_type());
     let link_checks = link_checks(ident, family, &cfgs);
     let new = match &checked.family {
         // A closed label set's series are a `static` array built at compile time, so that a
@@ -112,7 +110,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
                 &__METRIC_DESCRIPTOR,
                 [
                     const { <#metric_type>::__new(&__METRIC_DESCRIPTOR) };
-                    ::metrics_core::__private::closed_len::<#label_type>()
+                    ::metrics_core::closed_len::<#label_type>()
                 ],
             )
         },
@@ -144,8 +142,8 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
 
         #(#attrs)*
         #vis #static_token #ident: #ty = {
-            static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor =
-                ::metrics_core::__private::Descriptor {
+            static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor =
+                ::metrics_core::Descriptor {
                     name: #name,
                     help: #help,
                     labels: #labels,
@@ -185,7 +183,7 @@ fn options(checked: &Checked) -> TokenStream {
                 Literal::f64_suffixed(*quantile),
                 Literal::f64_suffixed(*error),
             );
-            quote!(::metrics_core::__private::Objective { quantile: #quantile, error: #error })
+            quote!(::metrics_core::Objective { quantile: #quantile, error: #error })
         });
         fields.push(quote!(objectives: &[#(#objectives),*]));
     }
@@ -209,12 +207,12 @@ fn options(checked: &Checked) -> TokenStream {
         fields.push(quote!(const_labels: &[#(#pairs),*]));
     }
     if fields.is_empty() {
-        quote!(::metrics_core::__private::Options::NONE)
+        quote!(::metrics_core::Options::NONE)
     } else {
         quote! {
-            ::metrics_core::__private::Options {
+            ::metrics_core::Options {
                 #(#fields,)*
-                ..::metrics_core::__private::Options::NONE
+                ..::metrics_core::Options::NONE
             }
         }
     }
@@ -285,7 +283,7 @@ fn full_type(ty: &Type, checked: &Checked) -> Type {
             if let Some(last) = path.path.segments.last_mut() {
                 if let PathArguments::AngleBracketed(args) = &mut last.arguments {
                     args.args.push(parse_quote!({
-                        ::metrics_core::__private::closed_len::<#label_type>()
+                        ::metrics_core::closed_len::<#label_type>()
                     }));
                 }
             }

@@ -1,6 +1,6 @@
 //! `#[timed]`, `#[count_errors]` and `#[derive(ErrorKind)]`: instrumentation of functions.
 
-use crate::derive::snake_case;
+use metrics_naming::snake_case;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};

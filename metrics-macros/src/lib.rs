@@ -8,6 +8,7 @@ mod expand;
 mod instrument;
 mod lint;
 mod namespace;
+mod naming_table;
 #[cfg(test)]
 mod snapshot;
 mod subsystem;
@@ -68,6 +69,16 @@ pub fn subsystem(args: TokenStream, input: TokenStream) -> TokenStream {
 #[proc_macro_derive(LabelSet, attributes(label))]
 pub fn derive_label_set(input: TokenStream) -> TokenStream {
     derive::label_set(syn::parse_macro_input!(input))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// What `#[metric]` decides about a table of names: see `naming_table.rs`. For the workspace's
+/// tests only.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __naming_verdicts(input: TokenStream) -> TokenStream {
+    naming_table::verdicts(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

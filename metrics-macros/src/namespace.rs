@@ -95,7 +95,7 @@ fn parse(manifest: &str) -> Result<Option<String>, String> {
                 "Cargo.toml, {SECTION}: the namespace is a string: `namespace = \"voice\"`"
             ));
         };
-        crate::valid::check_prefix(value)
+        metrics_naming::check_prefix(value)
             .map_err(|message| format!("Cargo.toml, {SECTION}: invalid namespace: {message}"))?;
         namespace = Some(value.to_owned());
     }

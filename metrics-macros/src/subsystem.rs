@@ -15,7 +15,7 @@ pub fn subsystem(args: TokenStream, input: TokenStream) -> syn::Result<TokenStre
             "#[subsystem] takes the prefix as a string: #[subsystem(\"calls\")]",
         )
     })?;
-    if let Err(message) = crate::valid::check_prefix(&prefix.value()) {
+    if let Err(message) = metrics_naming::check_prefix(&prefix.value()) {
         return Err(syn::Error::new(
             prefix.span(),
             format!("invalid subsystem: {message}"),

@@ -112,7 +112,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
     }
     if let Some(subsystem) = &args.subsystem {
         let value = subsystem.value();
-        if let Err(message) = check_prefix(&value) {
+        if let Err(message) = metrics_naming::check_prefix(&value) {
             errors.push(subsystem.span(), format!("invalid subsystem: {message}"));
         }
         prefixes.push((value, "the `subsystem`"));
@@ -135,22 +135,13 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         .chain([base.as_str()])
         .collect::<Vec<_>>()
         .join("_");
-    match check_metric_name(&name) {
+    match metrics_naming::check_metric_name(&name) {
         Err(message) => errors.push(name_span, message),
         Ok(()) => {
             for problem in lint::metric_name(&base, kind, source) {
                 errors.push(name_span, problem);
             }
         }
-    }
-    if kind == Kind::Info && !name.ends_with("_info") {
-        errors.push(
-            name_span,
-            format!(
-                "an info metric's name ends in `_info` (OpenMetrics requires it): {}",
-                source.fix(&format!("{base}_info"))
-            ),
-        );
     }
 
     let labels = check_labels(&mut errors, &args, kind, &type_info, &item.ty);
@@ -225,24 +216,6 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         unbounded_checks,
         track_manifest: crate::namespace::has_manifest(),
     })
-}
-
-/// A namespace or subsystem: snake_case letters and digits, neither starting with `_` nor
-/// ending with one (the `_` between the parts is added).
-pub fn check_prefix(prefix: &str) -> Result<(), String> {
-    let valid = prefix
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && prefix.starts_with(|c: char| c.is_ascii_lowercase())
-        && !prefix.ends_with('_');
-    if valid {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{prefix}` is not a name prefix: use lower-case letters, digits and `_`, starting \
-             with a letter and not ending with `_`"
-        ))
-    }
 }
 
 fn check_objectives(errors: &mut Errors, args: &Args, kind: Kind) -> Vec<(f64, f64)> {
@@ -378,7 +351,7 @@ fn check_const_labels(
     let mut seen: Vec<(String, String)> = Vec::new();
     for (label, value) in &const_labels.pairs {
         let label_text = label.value();
-        if let Err(problem) = check_label_name(&label_text) {
+        if let Err(problem) = metrics_naming::check_label_name(&label_text) {
             errors.push(label.span(), problem);
         } else if let Some(problem) = lint::label_name(&label_text, kind) {
             errors.push(label.span(), problem);
@@ -394,53 +367,6 @@ fn check_const_labels(
         seen.push((label_text, value.value()));
     }
     seen
-}
-
-/// Metric names match `[a-zA-Z_][a-zA-Z0-9_]*`. Prometheus also allows `:`, but reserves it
-/// for recording rules, so a metric defined in code must not use it.
-fn check_metric_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("a metric name cannot be empty".to_owned());
-    }
-    if name.contains(':') {
-        return Err(format!(
-            "invalid metric name `{name}`: colons are reserved for recording rules; write `{}`",
-            name.replace(':', "_")
-        ));
-    }
-    if !is_identifier(name) {
-        return Err(format!(
-            "invalid metric name `{name}`: use letters, digits and `_`, not starting with a digit"
-        ));
-    }
-    if name.starts_with("__") {
-        return Err(format!(
-            "invalid metric name `{name}`: names starting with `__` are reserved"
-        ));
-    }
-    Ok(())
-}
-
-/// Label names match `[a-zA-Z_][a-zA-Z0-9_]*` and do not start with `__` (reserved for
-/// Prometheus' own labels): for `labels`, `const_labels` and the fields of a derived label set.
-pub fn check_label_name(name: &str) -> Result<(), String> {
-    if !is_identifier(name) {
-        return Err(format!(
-            "invalid label name `{name}`: use letters, digits and `_`, not starting with a digit"
-        ));
-    }
-    if name.starts_with("__") {
-        return Err(format!(
-            "invalid label name `{name}`: names starting with `__` are reserved"
-        ));
-    }
-    Ok(())
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn check_labels(
@@ -494,7 +420,7 @@ fn check_labels(
     let mut seen: Vec<String> = Vec::new();
     for label in &labels.names {
         let name = label.value();
-        if let Err(problem) = check_label_name(&name) {
+        if let Err(problem) = metrics_naming::check_label_name(&name) {
             errors.push(label.span(), problem);
         } else if let Some(problem) = lint::label_name(&name, kind) {
             errors.push(label.span(), problem);
@@ -551,7 +477,7 @@ fn check_unbounded_labels(
     let mut checks = Vec::new();
     for (position, label) in names.iter().enumerate() {
         let name = label.value();
-        let Some(what) = lint::unbounded_label(&name) else {
+        let Some(what) = metrics_naming::unbounded_label(&name) else {
             continue;
         };
         if allowed.contains(&name) {

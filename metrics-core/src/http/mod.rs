@@ -7,7 +7,6 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
-pub(crate) mod client;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod standalone;

@@ -3,7 +3,7 @@
 
 /// Voice calls rejected before ringing.
 static VOICE_CALLS_REJECTED_TOTAL: IntCounter = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_calls_rejected_total",
         help: "Voice calls rejected before ringing.",
         labels: &[],
@@ -11,7 +11,7 @@ static VOICE_CALLS_REJECTED_TOTAL: IntCounter = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options::NONE,
+        options: ::metrics_core::Options::NONE,
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_CALLS_REJECTED_TOTAL_must_be_declared_at_module_level,

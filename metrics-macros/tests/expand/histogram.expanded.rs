@@ -3,7 +3,7 @@
 
 /// Time to answer a voice call.
 pub(crate) static ANSWER_DELAY: Histogram = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_answer_delay_seconds",
         help: "Time to answer a voice call.",
         labels: &[],
@@ -11,7 +11,7 @@ pub(crate) static ANSWER_DELAY: Histogram = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options::NONE,
+        options: ::metrics_core::Options::NONE,
     };
     ::metrics_core::__private::module_level_only(
         self::ANSWER_DELAY_must_be_declared_at_module_level,

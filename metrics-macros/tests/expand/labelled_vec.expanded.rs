@@ -6,7 +6,7 @@
 /// Only the first paragraph is the help text.
 #[cfg(feature = "voice")]
 pub static VOICE_CALLS_TOTAL: metrics_core::IntCounterVec<1> = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_calls_total",
         help: "Total voice calls, by final status.",
         labels: &["status"],
@@ -14,7 +14,7 @@ pub static VOICE_CALLS_TOTAL: metrics_core::IntCounterVec<1> = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options::NONE,
+        options: ::metrics_core::Options::NONE,
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_CALLS_TOTAL_must_be_declared_at_module_level,

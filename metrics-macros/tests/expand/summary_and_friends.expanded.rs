@@ -3,7 +3,7 @@
 
 /// Call setup time.
 pub static SETUP_SECONDS: Summary = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "calls_setup_seconds",
         help: "Call setup time.",
         labels: &[],
@@ -11,20 +11,20 @@ pub static SETUP_SECONDS: Summary = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options {
+        options: ::metrics_core::Options {
             objectives: &[
-                ::metrics_core::__private::Objective {
+                ::metrics_core::Objective {
                     quantile: 0.5f64,
                     error: 0.05f64,
                 },
-                ::metrics_core::__private::Objective {
+                ::metrics_core::Objective {
                     quantile: 0.99f64,
                     error: 0.001f64,
                 },
             ],
             max_age_seconds: 120u64,
             age_buckets: 4u32,
-            ..::metrics_core::__private::Options::NONE
+            ..::metrics_core::Options::NONE
         },
     };
     ::metrics_core::__private::module_level_only(
@@ -51,7 +51,7 @@ const _: &[u8] = ::core::include_bytes!(
 );
 /// The router's state.
 static VOICE_ROUTER_STATE: StateSet = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_router_state",
         help: "The router's state.",
         labels: &[],
@@ -59,10 +59,10 @@ static VOICE_ROUTER_STATE: StateSet = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options {
+        options: ::metrics_core::Options {
             states: &["starting", "serving"],
             const_labels: &[("region", "eu")],
-            ..::metrics_core::__private::Options::NONE
+            ..::metrics_core::Options::NONE
         },
     };
     ::metrics_core::__private::module_level_only(
@@ -89,7 +89,7 @@ const _: &[u8] = ::core::include_bytes!(
 );
 /// Calls waiting for an agent.
 static VOICE_QUEUE_DEPTH: GaugeFn = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_queue_depth",
         help: "Calls waiting for an agent.",
         labels: &[],
@@ -97,7 +97,7 @@ static VOICE_QUEUE_DEPTH: GaugeFn = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options::NONE,
+        options: ::metrics_core::Options::NONE,
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_QUEUE_DEPTH_must_be_declared_at_module_level,
@@ -108,7 +108,7 @@ static VOICE_QUEUE_DEPTH: GaugeFn = {
         {
             #[allow(clippy::redundant_closure_call)]
             fn __metric_callback() -> f64 {
-                ::metrics_core::__private::IntoSample::into_sample((queue_len)())
+                ::metrics_core::IntoSample::into_sample((queue_len)())
             }
             __metric_callback
         },
@@ -132,7 +132,7 @@ const _: &[u8] = ::core::include_bytes!(
 );
 /// The configuration.
 static VOICE_CONFIG_INFO: Info<1> = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_config_info",
         help: "The configuration.",
         labels: &["codec"],
@@ -140,7 +140,7 @@ static VOICE_CONFIG_INFO: Info<1> = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options::NONE,
+        options: ::metrics_core::Options::NONE,
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_CONFIG_INFO_must_be_declared_at_module_level,
@@ -154,19 +154,19 @@ const VOICE_CONFIG_INFO_must_be_declared_at_module_level: &str = "voice_config_i
 ::metrics_core::__private::entry!(VOICE_CONFIG_INFO);
 #[doc(hidden)]
 #[macro_export]
-macro_rules! metric_voice_config_info_total_or_voice_config_info_is_declared_twice_rename_one_or_give_one_another_name {
+macro_rules! metric_voice_config_total_or_voice_config_is_declared_twice_rename_one_or_give_one_another_name {
     () => {};
 }
 ::metrics_core::__private::link_checks!(
-    "metric `voice_config_info_total` or `voice_config_info` is defined in two linked crates: rename one, or give one another `name`",
-    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_config_info_total` or `voice_config_info` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_config_info_total` or `voice_config_info` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+    "metric `voice_config_total` or `voice_config` is defined in two linked crates: rename one, or give one another `name`",
+    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_config_total` or `voice_config` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_config_total` or `voice_config` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
 );
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
 /// What the worker is doing.
 static VOICE_WORKER_STATE: StateSet<WorkerState> = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_worker_state",
         help: "What the worker is doing.",
         labels: &[],
@@ -174,9 +174,9 @@ static VOICE_WORKER_STATE: StateSet<WorkerState> = {
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options {
+        options: ::metrics_core::Options {
             states: <WorkerState as ::metrics_core::States>::NAMES,
-            ..::metrics_core::__private::Options::NONE
+            ..::metrics_core::Options::NONE
         },
     };
     ::metrics_core::__private::module_level_only(

@@ -5,9 +5,9 @@
 pub static VOICE_CALLS_TOTAL: Family<
     CallStatus,
     IntCounter,
-    { ::metrics_core::__private::closed_len::<CallStatus>() },
+    { ::metrics_core::closed_len::<CallStatus>() },
 > = {
-    static __METRIC_DESCRIPTOR: ::metrics_core::__private::Descriptor = ::metrics_core::__private::Descriptor {
+    static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
         name: "voice_calls_total",
         help: "Total voice calls, by final status.",
         labels: ::metrics_core::__private::family_labels::<CallStatus>(&["status"], &[]),
@@ -15,7 +15,7 @@ pub static VOICE_CALLS_TOTAL: Family<
         module_path: ::core::module_path!(),
         file: ::core::file!(),
         line: ::core::line!(),
-        options: ::metrics_core::__private::Options::NONE,
+        options: ::metrics_core::Options::NONE,
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_CALLS_TOTAL_must_be_declared_at_module_level,
@@ -24,12 +24,12 @@ pub static VOICE_CALLS_TOTAL: Family<
     <Family<
         CallStatus,
         IntCounter,
-        { ::metrics_core::__private::closed_len::<CallStatus>() },
+        { ::metrics_core::closed_len::<CallStatus>() },
     >>::__new(
         &__METRIC_DESCRIPTOR,
         [const {
             <IntCounter>::__new(&__METRIC_DESCRIPTOR)
-        }; ::metrics_core::__private::closed_len::<CallStatus>()],
+        }; ::metrics_core::closed_len::<CallStatus>()],
     )
 };
 #[doc(hidden)]

@@ -2,9 +2,9 @@
 
 use prometheus::proto;
 
-use crate::metric::MetricType;
-use crate::openmetrics::counter_sample_name;
-use crate::text::{const_label_pairs, series_labels, write_f64, write_sample_prefix};
+use crate::encoding::openmetrics::counter_sample_name;
+use crate::encoding::text::{const_label_pairs, series_labels, write_f64, write_sample_prefix};
+use crate::metrics::metric::MetricType;
 use crate::{Collect, Descriptor};
 
 /// The numbers a `callback` of a [`GaugeFn`] or [`CounterFn`] may return; integers above

@@ -6,43 +6,16 @@ use std::collections::BTreeSet;
 use prometheus::core::Collector;
 use prometheus::proto;
 
-use crate::metric::MetricType;
-use crate::openmetrics;
-use crate::text::{escape_into, write_f64, write_sample_prefix, write_u64};
+use crate::encoding::openmetrics;
+use crate::encoding::text::{escape_into, write_f64, write_sample_prefix, write_u64};
+use metrics_naming::exposed_names;
+
+use crate::metrics::metric::MetricType;
 
 /// A registered third-party collector and the sample names it may expose.
 pub(crate) struct Foreign {
     pub(crate) collector: Box<dyn Collector>,
     pub(crate) names: BTreeSet<String>,
-}
-
-/// Every name a family of this type puts on the wire, in either text format: two families
-/// clash when these sets meet (`foo_total` the counter and `foo` the gauge are both `foo` in
-/// OpenMetrics; a histogram `foo` owns `foo_bucket`, `foo_count`, `foo_sum`).
-pub(crate) fn exposed_names(name: &str, metric_type: MetricType) -> Vec<String> {
-    let family = openmetrics::family_name(name, metric_type);
-    let mut names = vec![name.to_owned(), family.to_owned()];
-    match metric_type {
-        MetricType::Counter => {
-            names.push(format!("{family}_total"));
-            names.push(format!("{family}_created"));
-        }
-        MetricType::Histogram => {
-            for suffix in ["_bucket", "_count", "_sum", "_created"] {
-                names.push(format!("{name}{suffix}"));
-            }
-        }
-        MetricType::Summary => {
-            for suffix in ["_count", "_sum", "_created"] {
-                names.push(format!("{name}{suffix}"));
-            }
-        }
-        MetricType::Info => names.push(format!("{family}_info")),
-        MetricType::Gauge | MetricType::StateSet => {}
-    }
-    names.sort();
-    names.dedup();
-    names
 }
 
 /// How the metric type of a `prometheus` family maps onto ours, for the name-clash check;
@@ -224,6 +197,6 @@ fn write_bucket(
     if openmetrics {
         openmetrics::write_bucket(out, name, labels, le, count);
     } else {
-        crate::text::write_bucket(out, name, labels, le, count);
+        crate::encoding::text::write_bucket(out, name, labels, le, count);
     }
 }

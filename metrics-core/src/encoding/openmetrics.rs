@@ -6,40 +6,14 @@
 //! named without `_info`, help text also escapes `"`, integral bucket bounds are written as
 //! floats (`le="5.0"`), and the exposition ends with `# EOF`.
 
+use metrics_naming::{family_name, unit_of};
+
 use crate::MetricType;
-use crate::text::{escape_into, write_f64};
+use crate::encoding::text::{escape_into, write_f64};
 
 /// The `Content-Type` of the OpenMetrics exposition.
 pub const OPENMETRICS_CONTENT_TYPE: &str =
     "application/openmetrics-text; version=1.0.0; charset=utf-8";
-
-/// The units OpenMetrics names as base units; a family whose name ends in `_<unit>` gets a
-/// `# UNIT <family> <unit>` line.
-const BASE_UNITS: &[&str] = &[
-    "seconds", "bytes", "meters", "grams", "joules", "volts", "amperes", "celsius", "kelvin",
-    "ratio",
-];
-
-/// The family name OpenMetrics uses: counters drop `_total`, info families drop `_info`.
-pub(crate) fn family_name(name: &str, metric_type: MetricType) -> &str {
-    let suffix = match metric_type {
-        MetricType::Counter => "_total",
-        MetricType::Info => "_info",
-        _ => return name,
-    };
-    name.strip_suffix(suffix)
-        .filter(|base| !base.is_empty())
-        .unwrap_or(name)
-}
-
-/// The base unit a family name ends in, if any.
-pub(crate) fn unit_of(family: &str) -> Option<&'static str> {
-    BASE_UNITS.iter().copied().find(|unit| {
-        family
-            .strip_suffix(unit)
-            .is_some_and(|rest| rest.len() > 1 && rest.ends_with('_'))
-    })
-}
 
 /// `# HELP`, `# TYPE` and, where the name carries a unit, `# UNIT` lines of a family.
 pub(crate) fn write_header(out: &mut String, name: &str, help: &str, metric_type: MetricType) {
@@ -64,10 +38,7 @@ pub(crate) fn write_header(out: &mut String, name: &str, help: &str, metric_type
 
 /// The counter sample name: the family name plus `_total`.
 pub(crate) fn counter_sample_name(name: &str) -> (&str, &'static str) {
-    match name.strip_suffix("_total") {
-        Some(family) if !family.is_empty() => (family, "_total"),
-        _ => (name, "_total"),
-    }
+    (family_name(name, MetricType::Counter), "_total")
 }
 
 /// A float as OpenMetrics writes it: integral values keep a `.0`, so `le="5.0"`.
@@ -105,7 +76,7 @@ pub(crate) fn write_bucket(out: &mut String, name: &str, labels: &str, le: f64, 
     out.push_str("le=\"");
     write_float(out, le);
     out.push_str("\"} ");
-    crate::text::write_u64(out, count);
+    crate::encoding::text::write_u64(out, count);
     out.push('\n');
 }
 
@@ -130,23 +101,6 @@ mod tests {
         assert_eq!(float(1e21), "1000000000000000000000.0");
         assert_eq!(float(f64::INFINITY), "+Inf");
         assert_eq!(float(f64::NAN), "NaN");
-    }
-
-    #[test]
-    fn family_names_and_units() {
-        assert_eq!(
-            family_name("voice_calls_total", MetricType::Counter),
-            "voice_calls"
-        );
-        assert_eq!(family_name("jobs", MetricType::Counter), "jobs");
-        assert_eq!(family_name("_total", MetricType::Counter), "_total");
-        assert_eq!(family_name("svc_build_info", MetricType::Info), "svc_build");
-        assert_eq!(family_name("queue_total", MetricType::Gauge), "queue_total");
-        assert_eq!(unit_of("voice_call_duration_seconds"), Some("seconds"));
-        assert_eq!(unit_of("process_resident_memory_bytes"), Some("bytes"));
-        assert_eq!(unit_of("seconds"), None);
-        assert_eq!(unit_of("voice_calls"), None);
-        assert_eq!(unit_of("cache_hit_ratio"), Some("ratio"));
     }
 
     #[test]

@@ -6,11 +6,12 @@
 
 use prometheus::proto;
 
-use crate::metric::MetricType;
-use crate::openmetrics::{counter_sample_name, write_created};
+use crate::encoding::openmetrics::{counter_sample_name, write_created};
+use crate::encoding::text::{write_f64, write_sample_prefix};
+use crate::metrics::metric::MetricType;
+use crate::own::procfs;
 use crate::registry::{Entry, METRICS};
-use crate::text::{write_f64, write_sample_prefix};
-use crate::{Collect, Descriptor, procfs};
+use crate::{Collect, Descriptor};
 
 /// A family with one unlabelled sample whose value is read when a scrape asks for it.
 struct Computed {
@@ -45,7 +46,7 @@ impl Collect for Computed {
             write_sample_prefix(out, family, suffix, "");
             write_f64(out, value);
             out.push('\n');
-            write_created(out, family, "", crate::created::process_start());
+            write_created(out, family, "", crate::metrics::created::process_start());
         } else {
             self.encode_text(out);
         }

@@ -71,7 +71,7 @@ pub(crate) fn const_label_pairs(desc: &Descriptor) -> Vec<prometheus::proto::Lab
     desc.options
         .const_labels
         .iter()
-        .map(|(name, value)| crate::metric::label_pair(name, value))
+        .map(|(name, value)| crate::metrics::metric::label_pair(name, value))
         .collect()
 }
 

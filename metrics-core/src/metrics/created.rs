@@ -20,7 +20,7 @@ pub(crate) fn now() -> f64 {
 /// the first time anything asked (the registry asks when it is first used).
 pub(crate) fn process_start() -> f64 {
     static START: OnceLock<f64> = OnceLock::new();
-    *START.get_or_init(|| crate::procfs::start_time_seconds().unwrap_or_else(now))
+    *START.get_or_init(|| crate::own::procfs::start_time_seconds().unwrap_or_else(now))
 }
 
 /// A series' creation time, as `f64` bits; zero means "since the process started".

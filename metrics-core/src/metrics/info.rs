@@ -4,8 +4,8 @@ use std::sync::{PoisonError, RwLock};
 
 use prometheus::proto;
 
-use crate::metric::{MetricType, label_pair};
-use crate::text::{const_label_pairs, series_labels, write_sample_prefix};
+use crate::encoding::text::{const_label_pairs, series_labels, write_sample_prefix};
+use crate::metrics::metric::{MetricType, label_pair};
 use crate::{Collect, Descriptor};
 
 /// Facts about the running program (a version, a configuration, a peer's identity) exposed as

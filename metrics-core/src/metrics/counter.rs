@@ -2,13 +2,14 @@
 
 use prometheus::proto;
 
-use crate::atomic::AtomicF64;
-use crate::created::Created;
-use crate::metric::{impl_collect_for_metric, sealed};
-use crate::openmetrics::{counter_sample_name, write_created};
+use crate::encoding::openmetrics::{counter_sample_name, write_created};
+use crate::encoding::text::{write_f64, write_sample_prefix, write_u64};
+use crate::metrics::atomic::AtomicF64;
+use crate::metrics::created::Created;
+use crate::metrics::metric::{impl_collect_for_metric, sealed};
+use crate::own::rejected;
 use crate::sync::{AtomicU64, Ordering, const_fn};
-use crate::text::{write_f64, write_sample_prefix, write_u64};
-use crate::{Descriptor, Error, Metric, MetricType, rejected};
+use crate::{Descriptor, Error, Metric, MetricType};
 
 /// A floating-point counter: a value that only goes up, e.g. seconds of CPU spent.
 ///

@@ -2,7 +2,7 @@
 //! `Accept-Encoding` headers, with their quality values (RFC 9110, section 12.5).
 
 use crate::TEXT_CONTENT_TYPE;
-use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
+use crate::encoding::openmetrics::OPENMETRICS_CONTENT_TYPE;
 
 /// The `Content-Type` of the protobuf exposition: length-delimited `MetricFamily` messages.
 pub const PROTOBUF_CONTENT_TYPE: &str = "application/vnd.google.protobuf; \

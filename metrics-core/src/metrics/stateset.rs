@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use prometheus::proto;
 
-use crate::metric::{MetricType, label_pair};
-use crate::text::{const_label_pairs, escape_into, series_labels};
+use crate::encoding::text::{const_label_pairs, escape_into, series_labels};
+use crate::metrics::metric::{MetricType, label_pair};
 use crate::{Collect, Descriptor, Error};
 
 /// The state something is in, out of a fixed list: one series per state, labelled with the
@@ -184,7 +184,12 @@ impl<E: 'static> Collect for StateSet<E> {
     fn encode_text(&self, out: &mut String) {
         let current = self.current.load(Ordering::Relaxed);
         for (index, state) in self.states().iter().enumerate() {
-            crate::text::write_sample_prefix(out, self.desc.name, "", &self.state_labels(state));
+            crate::encoding::text::write_sample_prefix(
+                out,
+                self.desc.name,
+                "",
+                &self.state_labels(state),
+            );
             out.push_str(if index == current { "1\n" } else { "0\n" });
         }
     }

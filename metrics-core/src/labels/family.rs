@@ -5,14 +5,14 @@ use std::sync::OnceLock;
 
 use prometheus::proto;
 
-use crate::metric::label_pair;
-use crate::overflow;
-use crate::series::{Lookup, SeriesTable};
-use crate::sync::const_fn;
-use crate::text::{const_label_pairs, series_labels};
-use crate::vec::{
+use crate::encoding::text::{const_label_pairs, series_labels};
+use crate::labels::series::{Lookup, SeriesTable};
+use crate::labels::vec::{
     DEFAULT_MAX_SERIES, ValuesHasher, collect_series, encode_series, overflow_series,
 };
+use crate::metrics::metric::label_pair;
+use crate::own::overflow;
+use crate::sync::const_fn;
 use crate::{Collect, Descriptor, Error, LabelSet, Metric, MetricType};
 
 /// A family of series of metric `M`, one per value of the label set `L`: labels as Rust types

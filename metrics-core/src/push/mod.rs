@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::http::client;
+mod client;
 use crate::{TEXT_CONTENT_TYPE, registry};
 
 /// Pushes the registry (or some of its families) to a Pushgateway under a grouping key.
@@ -141,7 +141,7 @@ impl Pusher {
         let mut path = format!("{}/metrics", self.prefix);
         push_segment(&mut path, "job", &self.job);
         for (i, (name, value)) in self.grouping.iter().enumerate() {
-            if !valid_label_name(name) {
+            if !metrics_naming::is_valid_label_name(name) {
                 return Err(PushError::InvalidGrouping(format!(
                     "{name:?} is not a valid label name: use [a-zA-Z_][a-zA-Z0-9_]*, \
                      not starting with __"
@@ -189,15 +189,6 @@ impl Pusher {
             })
         }
     }
-}
-
-fn valid_label_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !name.starts_with("__")
 }
 
 /// `/<name>/<value>`, or `/<name>@base64/<value in URL-safe base64>` when the value is empty

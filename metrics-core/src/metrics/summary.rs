@@ -6,16 +6,17 @@ use std::time::{Duration, Instant};
 
 use prometheus::proto;
 
-use crate::atomic::AtomicF64;
-use crate::created::Created;
 use crate::desc::Objective;
-use crate::metric::{impl_collect_for_metric, sealed};
-use crate::openmetrics;
-use crate::quantile::{Invariant, Stream};
+use crate::encoding::openmetrics;
+use crate::encoding::text::{write_f64, write_sample_prefix, write_u64};
+use crate::metrics::atomic::AtomicF64;
+use crate::metrics::created::Created;
+use crate::metrics::metric::{impl_collect_for_metric, sealed};
+use crate::metrics::quantile::{Invariant, Stream};
+use crate::metrics::timer::{Observer, Timer};
+use crate::own::rejected;
 use crate::sync::const_fn;
-use crate::text::{write_f64, write_sample_prefix, write_u64};
-use crate::timer::{Observer, Timer};
-use crate::{Descriptor, Error, Metric, MetricType, rejected};
+use crate::{Descriptor, Error, Metric, MetricType};
 
 /// How many observations a summary buffers before merging them into its quantile streams.
 /// The buffer is allocated once, on first use.

@@ -5,11 +5,11 @@ use std::hash::{BuildHasher, Hasher};
 use foldhash::fast::FixedState;
 use prometheus::proto;
 
-use crate::metric::label_pair;
-use crate::overflow;
-use crate::series::{Lookup, Overflow, SeriesTable};
+use crate::encoding::text::{const_label_pairs, series_labels};
+use crate::labels::series::{Lookup, Overflow, SeriesTable};
+use crate::metrics::metric::label_pair;
+use crate::own::overflow;
 use crate::sync::const_fn;
-use crate::text::{const_label_pairs, series_labels};
 use crate::{
     Collect, Counter, Descriptor, Error, Gauge, Histogram, IntCounter, IntGauge, Metric, MetricType,
 };

@@ -4,14 +4,15 @@ use std::sync::OnceLock;
 
 use prometheus::proto;
 
-use crate::atomic::AtomicF64;
-use crate::created::Created;
-use crate::metric::{impl_collect_for_metric, sealed};
-use crate::openmetrics;
+use crate::encoding::openmetrics;
+use crate::encoding::text::{write_bucket, write_f64, write_sample_prefix, write_u64};
+use crate::metrics::atomic::AtomicF64;
+use crate::metrics::created::Created;
+use crate::metrics::metric::{impl_collect_for_metric, sealed};
+use crate::metrics::timer::{Observer, Timer};
+use crate::own::rejected;
 use crate::sync::{AtomicU64, Ordering, const_fn};
-use crate::text::{write_bucket, write_f64, write_sample_prefix, write_u64};
-use crate::timer::{Observer, Timer};
-use crate::{Descriptor, Error, Metric, MetricType, rejected};
+use crate::{Descriptor, Error, Metric, MetricType};
 
 /// The buckets a histogram gets when `#[metric]` is given none: the Prometheus clients'
 /// defaults, tuned for request latencies in seconds.

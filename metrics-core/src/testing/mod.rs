@@ -35,6 +35,10 @@ use std::fmt::Write;
 
 use crate::registry;
 
+mod lint;
+
+pub use lint::{assert_lint_clean, lint, lint_text};
+
 /// One sample line of the text format: its name (with `_bucket`, `_sum`, ... suffixes), its
 /// labels in order, and its value.
 #[derive(Debug, Clone, PartialEq)]
@@ -293,151 +297,6 @@ pub fn diff(expected: &[&str], actual: &[&str]) -> String {
     out
 }
 
-/// The problems `promtool check metrics` would report about the registry's exposition, one
-/// `name: problem` line each (empty when clean). `#[metric]` declarations are checked when
-/// they compile; this also covers collectors registered at run time.
-pub fn lint() -> Vec<String> {
-    lint_text(&registry().render())
-}
-
-/// Panics with every problem [`lint`] finds.
-#[track_caller]
-pub fn assert_lint_clean() {
-    let problems = lint();
-    if !problems.is_empty() {
-        panic!("the exposition has lint problems:\n{}", problems.join("\n"));
-    }
-}
-
-/// Non-base units promtool refuses, with the base unit to use.
-const NON_BASE_UNITS: &[(&str, &str)] = &[
-    ("minutes", "seconds"),
-    ("hours", "seconds"),
-    ("days", "seconds"),
-    ("weeks", "seconds"),
-    ("milliseconds", "seconds"),
-    ("microseconds", "seconds"),
-    ("nanoseconds", "seconds"),
-    ("bits", "bytes"),
-    ("kilobytes", "bytes"),
-    ("megabytes", "bytes"),
-    ("gigabytes", "bytes"),
-    ("kibibytes", "bytes"),
-    ("mebibytes", "bytes"),
-    ("gibibytes", "bytes"),
-    ("fahrenheit", "celsius"),
-    ("kilograms", "grams"),
-    ("kilometers", "meters"),
-    ("millimeters", "meters"),
-];
-
-const ABBREVIATED_UNITS: &[&str] = &[
-    "s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb", "pb",
-];
-
-/// [`lint`] for any text exposition (e.g. another library's output).
-pub fn lint_text(text: &str) -> Vec<String> {
-    let mut help: HashMap<&str, &str> = HashMap::new();
-    let mut types: Vec<(&str, &str)> = Vec::new();
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("# HELP ") {
-            let (name, text) = rest.split_once(' ').unwrap_or((rest, ""));
-            help.insert(name, text);
-        } else if let Some(rest) = line.strip_prefix("# TYPE ") {
-            if let Some((name, kind)) = rest.split_once(' ') {
-                types.push((name, kind));
-            }
-        }
-    }
-    let samples = parse_samples(text).unwrap_or_default();
-    let mut problems = Vec::new();
-    for (name, kind) in types {
-        let mut problem = |message: String| problems.push(format!("{name}: {message}"));
-        if help.get(name).is_none_or(|text| text.is_empty()) {
-            problem("no help text".to_owned());
-        }
-        let is_counter = kind == "counter";
-        match (is_counter, name.ends_with("_total")) {
-            (true, false) => problem("counter metrics should have \"_total\" suffix".to_owned()),
-            (false, true) => {
-                problem("non-counter metrics should not have \"_total\" suffix".to_owned())
-            }
-            _ => {}
-        }
-        if kind != "histogram" && name.ends_with("_bucket") {
-            problem("non-histogram metrics should not have \"_bucket\" suffix".to_owned());
-        }
-        if !matches!(kind, "histogram" | "summary")
-            && (name.ends_with("_count") || name.ends_with("_sum"))
-        {
-            problem(
-                "non-histogram and non-summary metrics should not have \"_count\" or \"_sum\" \
-                 suffix"
-                    .to_owned(),
-            );
-        }
-        if name.contains(':') {
-            problem("metric names should not contain ':'".to_owned());
-        }
-        if name
-            .as_bytes()
-            .windows(2)
-            .any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
-        {
-            problem("metric names should be written in 'snake_case' not 'camelCase'".to_owned());
-        }
-        for segment in name.split('_') {
-            let lower = segment.to_ascii_lowercase();
-            if let Some((_, base)) = NON_BASE_UNITS.iter().find(|(unit, _)| *unit == lower) {
-                problem(format!("use base unit \"{base}\" instead of \"{segment}\""));
-            }
-        }
-        if name
-            .split('_')
-            .skip(1)
-            .any(|segment| ABBREVIATED_UNITS.contains(&segment.to_ascii_lowercase().as_str()))
-        {
-            problem("metric names should not contain abbreviated units".to_owned());
-        }
-        for type_name in ["counter", "gauge", "histogram", "summary"] {
-            if name.split('_').any(|segment| segment == type_name) {
-                problem(format!(
-                    "metric names should not include type '{type_name}'"
-                ));
-            }
-        }
-        let mut label_names: Vec<&str> = samples
-            .iter()
-            .filter(|sample| {
-                sample.name.strip_prefix(name).is_some_and(|suffix| {
-                    matches!(suffix, "" | "_bucket" | "_sum" | "_count" | "_created")
-                })
-            })
-            .flat_map(|sample| sample.labels.iter().map(|(label, _)| label.as_str()))
-            .collect();
-        label_names.sort_unstable();
-        label_names.dedup();
-        for label in label_names {
-            if label
-                .as_bytes()
-                .windows(2)
-                .any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
-            {
-                problem(format!(
-                    "label names should be written in 'snake_case' not 'camelCase': {label}"
-                ));
-            }
-            if label == "le" && kind != "histogram" {
-                problem("non-histogram metrics should not have \"le\" label".to_owned());
-            }
-            if label == "quantile" && kind != "summary" {
-                problem("non-summary metrics should not have \"quantile\" label".to_owned());
-            }
-        }
-    }
-    problems
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,23 +329,6 @@ mod tests {
         assert_eq!(
             diff(&["a", "b", "c"], &["a", "x", "c", "d"]),
             "  a\n- b\n+ x\n  c\n+ d\n"
-        );
-    }
-
-    #[test]
-    fn lint_reports_promtool_problems() {
-        let text = "# HELP jobs Jobs.\n# TYPE jobs counter\njobs 1\n\
-                    # HELP queueTime_ms\n# TYPE queueTime_ms gauge\nqueueTime_ms{le=\"1\"} 1\n\
-                    # HELP ok_seconds Fine.\n# TYPE ok_seconds histogram\nok_seconds_bucket{le=\"1\"} 1\n";
-        assert_eq!(
-            lint_text(text),
-            [
-                "jobs: counter metrics should have \"_total\" suffix",
-                "queueTime_ms: no help text",
-                "queueTime_ms: metric names should be written in 'snake_case' not 'camelCase'",
-                "queueTime_ms: metric names should not contain abbreviated units",
-                "queueTime_ms: non-histogram metrics should not have \"le\" label",
-            ]
         );
     }
 }

@@ -5,6 +5,8 @@
 //! `const fn`, evaluated in the metric's descriptor: a mistake is a compile error ("evaluation
 //! of static initializer failed") carrying one of the messages below.
 
+use metrics_naming::RESERVED_LABELS;
+
 use crate::LabelSet;
 
 /// The label names of a family keyed by `L`: `L`'s own (then `given` must be empty) or
@@ -39,10 +41,14 @@ pub const fn family_labels<L: LabelSet>(
     };
     let mut i = 0;
     while i < names.len() {
-        if same(names[i], "le") || same(names[i], "quantile") {
-            panic!(
-                "a label of this family is named `le` or `quantile`, which histograms and summaries reserve for their buckets and quantiles: rename it (`#[label(rename = \"...\")]` on the field)"
-            );
+        let mut r = 0;
+        while r < RESERVED_LABELS.len() {
+            if same(names[i], RESERVED_LABELS[r].0) {
+                panic!(
+                    "a label of this family is named `le` or `quantile`, which histograms and summaries reserve for their buckets and quantiles: rename it (`#[label(rename = \"...\")]` on the field)"
+                );
+            }
+            r += 1;
         }
         let mut k = 0;
         while k < constant.len() {

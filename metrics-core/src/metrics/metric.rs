@@ -4,54 +4,16 @@ use prometheus::proto;
 
 use crate::Descriptor;
 
-/// The kind of a metric family, as written on its `# TYPE` line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MetricType {
-    /// A value that only goes up (resets to zero when the process restarts).
-    Counter,
-    /// A value that goes up and down.
-    Gauge,
-    /// Observations counted into cumulative buckets, with their sum and count.
-    Histogram,
-    /// Facts about the program, as labels on a sample of value 1 (e.g. `*_build_info`). The
-    /// text format 0.0.4 has no such type and calls it a gauge.
-    Info,
-    /// Observations summarised by their count, sum and quantiles over a sliding window.
-    Summary,
-    /// A set of named states, one series each, of which exactly one is 1. The text format
-    /// 0.0.4 has no such type and calls it a gauge.
-    StateSet,
-}
+/// The kind of a metric family, as written on its `# TYPE` line (the naming rules' type).
+pub use metrics_naming::MetricType;
 
-impl MetricType {
-    /// The name used in the text format: `counter`, `gauge`, `histogram`, `summary`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MetricType::Counter => "counter",
-            MetricType::Gauge | MetricType::Info | MetricType::StateSet => "gauge",
-            MetricType::Histogram => "histogram",
-            MetricType::Summary => "summary",
-        }
-    }
-
-    /// The name used in OpenMetrics: as [`as_str`](Self::as_str), and `info` for
-    /// [`MetricType::Info`], `stateset` for [`MetricType::StateSet`].
-    pub fn openmetrics_str(self) -> &'static str {
-        match self {
-            MetricType::Info => "info",
-            MetricType::StateSet => "stateset",
-            other => other.as_str(),
-        }
-    }
-
-    pub(crate) fn to_proto(self) -> proto::MetricType {
-        match self {
-            MetricType::Counter => proto::MetricType::COUNTER,
-            MetricType::Gauge | MetricType::Info | MetricType::StateSet => proto::MetricType::GAUGE,
-            MetricType::Histogram => proto::MetricType::HISTOGRAM,
-            MetricType::Summary => proto::MetricType::SUMMARY,
-        }
+/// The `prometheus` protobuf type of a family of this type: info and state sets are gauges.
+pub(crate) fn proto_type(metric_type: MetricType) -> proto::MetricType {
+    match metric_type {
+        MetricType::Counter => proto::MetricType::COUNTER,
+        MetricType::Histogram => proto::MetricType::HISTOGRAM,
+        MetricType::Summary => proto::MetricType::SUMMARY,
+        _ => proto::MetricType::GAUGE,
     }
 }
 
@@ -129,17 +91,17 @@ macro_rules! impl_collect_for_metric {
             }
 
             fn encode_text(&self, out: &mut String) {
-                let labels = $crate::text::series_labels::<&str>(self.desc, &[]);
+                let labels = $crate::encoding::text::series_labels::<&str>(self.desc, &[]);
                 $crate::Metric::__encode_text(self, self.desc.name, &labels, out);
             }
 
             fn collect(&self) -> Vec<::prometheus::proto::Metric> {
-                let labels = $crate::text::const_label_pairs(self.desc);
+                let labels = $crate::encoding::text::const_label_pairs(self.desc);
                 vec![$crate::Metric::__to_proto(self, labels)]
             }
 
             fn encode_openmetrics(&self, out: &mut String) {
-                let labels = $crate::text::series_labels::<&str>(self.desc, &[]);
+                let labels = $crate::encoding::text::series_labels::<&str>(self.desc, &[]);
                 $crate::Metric::__encode_openmetrics(self, self.desc.name, &labels, out);
             }
         }

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 /// The metric types a [`Timer`] can observe into: [`Histogram`](crate::Histogram) and
 /// [`Summary`](crate::Summary).
-pub trait Observer: Sync + crate::metric::sealed::Sealed {
+pub trait Observer: Sync + crate::metrics::metric::sealed::Sealed {
     /// Records `seconds` as one observation.
     #[doc(hidden)]
     fn observe_seconds(&self, seconds: f64);

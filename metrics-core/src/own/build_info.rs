@@ -2,8 +2,8 @@
 
 use prometheus::proto;
 
-use crate::metric::{MetricType, label_pair};
-use crate::text::{render_label_pairs, write_sample_prefix};
+use crate::encoding::text::{render_label_pairs, write_sample_prefix};
+use crate::metrics::metric::{MetricType, label_pair};
 use crate::{Collect, Descriptor};
 
 /// Declares `<crate>_build_info{version="<crate version>", ...} 1` for the calling crate,
@@ -26,7 +26,7 @@ use crate::{Collect, Descriptor};
 macro_rules! build_info {
     ($($label:ident = $value:expr),* $(,)?) => {
         const _: () = {
-            static DESC: $crate::__private::Descriptor = $crate::__private::Descriptor {
+            static DESC: $crate::Descriptor = $crate::Descriptor {
                 name: ::core::concat!(::core::env!("CARGO_CRATE_NAME"), "_build_info"),
                 help: ::core::concat!(
                     "Build information about ",
@@ -38,7 +38,7 @@ macro_rules! build_info {
                 module_path: ::core::module_path!(),
                 file: ::core::file!(),
                 line: ::core::line!(),
-                options: $crate::__private::Options::NONE,
+                options: $crate::Options::NONE,
             };
             static INFO: $crate::__private::BuildInfo = $crate::__private::BuildInfo::__new(
                 &DESC,

@@ -2,11 +2,11 @@
 
 use prometheus::proto;
 
-use crate::atomic::AtomicF64;
-use crate::inprogress::InProgress;
-use crate::metric::{impl_collect_for_metric, sealed};
+use crate::encoding::text::{write_f64, write_i64, write_sample_prefix};
+use crate::metrics::atomic::AtomicF64;
+use crate::metrics::inprogress::InProgress;
+use crate::metrics::metric::{impl_collect_for_metric, sealed};
 use crate::sync::{AtomicI64, Ordering, const_fn};
-use crate::text::{write_f64, write_i64, write_sample_prefix};
 use crate::{Descriptor, Metric, MetricType};
 
 /// A floating-point gauge: a value that goes up and down, e.g. a temperature or a ratio.
@@ -81,7 +81,7 @@ impl Gauge {
     /// Sets the value to the current Unix time in seconds, e.g. for
     /// `..._last_success_timestamp_seconds`.
     pub fn set_to_current_time(&self) {
-        self.set(crate::created::now());
+        self.set(crate::metrics::created::now());
     }
 
     /// Adds one now and subtracts it when the returned guard is dropped (also on an early
@@ -191,7 +191,7 @@ impl IntGauge {
 
     /// Sets the value to the current Unix time in whole seconds.
     pub fn set_to_current_time(&self) {
-        self.set(crate::created::now() as i64);
+        self.set(crate::metrics::created::now() as i64);
     }
 
     /// Adds one now and subtracts it when the returned guard is dropped (also on an early
