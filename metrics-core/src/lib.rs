@@ -303,6 +303,7 @@ pub use crate::error::Error;
 pub use crate::family::Family;
 pub use crate::gauge::{Gauge, IntGauge};
 pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};
+#[cfg(feature = "server")]
 pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, serve_with};
 pub use crate::info::Info;
 pub use crate::inprogress::InProgress;

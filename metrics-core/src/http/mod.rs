@@ -10,8 +10,9 @@ pub mod axum;
 pub(crate) mod client;
 #[cfg(feature = "hyper")]
 pub mod hyper;
+#[cfg(feature = "server")]
 pub mod standalone;
-#[cfg(feature = "tls")]
+#[cfg(all(feature = "server", feature = "tls"))]
 mod tls;
 
 use std::sync::Arc;
@@ -384,7 +385,7 @@ impl Scrape {
 
 /// [`MetricsEndpoint::respond`] for async servers: the rendering runs on tokio's blocking
 /// pool and the timeout on tokio's timer, so no executor thread blocks.
-#[cfg(any(feature = "axum", feature = "hyper"))]
+#[cfg(any(feature = "axum", feature = "hyper", feature = "server"))]
 pub(crate) async fn respond_async(
     endpoint: &MetricsEndpoint,
     request: &ScrapeRequest<'_>,
