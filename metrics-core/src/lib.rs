@@ -158,6 +158,7 @@ mod overflow;
 #[cfg(feature = "process")]
 mod process;
 mod procfs;
+#[cfg(feature = "push")]
 pub mod push;
 mod quantile;
 mod registry;
