@@ -497,3 +497,18 @@ fn https_with_a_self_signed_certificate() {
         "TLS certificate PEM: no certificate found"
     );
 }
+
+#[test]
+fn started_and_stopped_inside_an_async_runtime() {
+    // The server's runtime is its own: a program already running tokio may start it anywhere.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(async { metrics_core::serve("127.0.0.1:0").unwrap() });
+    let addr = server.local_addr().to_string();
+    assert_eq!(request(&addr, "GET", FILTER, &[]).status, 200);
+    runtime.block_on(async move { server.shutdown() });
+    // Shut down: the port is closed.
+    assert!(TcpStream::connect(&addr).is_err());
+}

@@ -312,13 +312,9 @@ async fn run(
     drop(listener);
     let _ = accepting.send(());
     // The connections saw the stop signal and close after their current request.
-    while stopped_connections_remain(&stopped, &shared) {
+    while shared.connections.load(Ordering::Acquire) > 0 {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-}
-
-fn stopped_connections_remain(stopped: &watch::Receiver<bool>, shared: &Shared) -> bool {
-    *stopped.borrow() && shared.connections.load(Ordering::Acquire) > 0
 }
 
 /// Gives a connection's slot back when its task ends, however it ends.
@@ -673,6 +669,38 @@ mod tests {
              content-type: text/plain; charset=utf-8\r\nretry-after: 1\r\n\
              content-length: 5\r\nconnection: close\r\n\r\nbusy\n"
         );
+    }
+
+    #[test]
+    fn a_response_nobody_takes_times_out() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let response = vec![b'x'; 64 * 1024];
+            // The client's side holds 1 KiB and never reads.
+            let (server, _client) = tokio::io::duplex(1024);
+            let mut stuck = WriteDeadline::new(server, Duration::from_millis(50));
+            let error = stuck.write_all(&response).await.unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+            assert!(stuck.timed_out);
+
+            // A client that reads keeps the connection, however many responses it takes.
+            let (server, mut client) = tokio::io::duplex(1024);
+            let reader = tokio::spawn(async move {
+                let mut all = Vec::new();
+                client.read_to_end(&mut all).await.map(|_| all.len())
+            });
+            let mut taken = WriteDeadline::new(server, Duration::from_secs(60));
+            for _ in 0..3 {
+                taken.write_all(&response).await.unwrap();
+                taken.flush().await.unwrap();
+                assert!(taken.deadline.is_none());
+            }
+            drop(taken);
+            assert_eq!(reader.await.unwrap().unwrap(), 3 * response.len());
+        });
     }
 
     #[test]
