@@ -2,8 +2,9 @@
 //! concurrent scrapes, a scrape timeout, `HEAD`, 404 and 405, independent of any HTTP stack.
 //!
 //! [`MetricsEndpoint`] holds the policy and turns a [`ScrapeRequest`] into a
-//! [`ScrapeResponse`]; the adapters put it on a stack: [`serve`](crate::serve) (a small
-//! std-only server), `http::axum` (feature `axum`) and `http::hyper` (feature `hyper`).
+//! [`ScrapeResponse`]; the adapters put it on a stack: `serve` (feature `server`: a small
+//! hyper server on a thread of its own), `http::axum` (feature `axum`) and `http::hyper`
+//! (feature `hyper`).
 
 #[cfg(feature = "axum")]
 pub mod axum;
