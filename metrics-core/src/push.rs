@@ -533,6 +533,14 @@ mod tests {
     }
 
     #[test]
+    fn pushers_can_be_shared_between_threads() {
+        fn send_and_sync<T: Send + Sync>() {}
+        send_and_sync::<Pusher>();
+        send_and_sync::<PeriodicPush>();
+        send_and_sync::<PushError>();
+    }
+
+    #[test]
     fn https_needs_the_tls_feature() {
         let https = Pusher::new("https://gateway:9091", "j");
         if cfg!(feature = "tls") {

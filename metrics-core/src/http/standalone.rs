@@ -28,8 +28,8 @@ use std::future::{Future, poll_fn};
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
@@ -223,7 +223,7 @@ pub fn serve_with(
     Ok(Server {
         addr,
         stop,
-        accept_ended,
+        accept_ended: Mutex::new(accept_ended),
         connections,
     })
 }
@@ -233,7 +233,8 @@ pub fn serve_with(
 pub struct Server {
     addr: SocketAddr,
     stop: watch::Sender<bool>,
-    accept_ended: std::sync::mpsc::Receiver<()>,
+    /// Signalled when the listening socket is closed (in a mutex, so that `Server` is `Sync`).
+    accept_ended: Mutex<std::sync::mpsc::Receiver<()>>,
     connections: Arc<AtomicUsize>,
 }
 
@@ -258,8 +259,12 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop.send_replace(true);
+        let accept_ended = self
+            .accept_ended
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         // Fails only if the server thread is already gone, which is as good.
-        let _ = self.accept_ended.recv();
+        let _ = accept_ended.recv();
     }
 }
 
@@ -658,6 +663,13 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<I> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_can_be_shared_between_threads() {
+        fn send_and_sync<T: Send + Sync>() {}
+        send_and_sync::<Server>();
+        send_and_sync::<ServerOptions>();
+    }
 
     #[test]
     fn closing_answers_are_framed() {
