@@ -146,6 +146,7 @@ pub mod http;
 mod labels;
 mod metrics;
 mod own;
+#[cfg(feature = "push")]
 pub mod push;
 mod registry;
 mod sync;
@@ -281,6 +282,7 @@ pub use crate::encoding::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip
 pub use crate::encoding::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::encoding::text::TEXT_CONTENT_TYPE;
 pub use crate::error::Error;
+#[cfg(feature = "server")]
 pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, serve_with};
 pub use crate::labels::family::Family;
 pub use crate::labels::typed::{LabelSet, LabelValue, MAX_CLOSED_SERIES, closed_len};

@@ -44,6 +44,11 @@ pub fn request(addr: &str, method: &str, target: &str, headers: &[&str]) -> Resp
     stream.write_all(head.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
+    parse_response(&raw)
+}
+
+/// A whole response, read to the end of the connection (a chunked body is de-chunked).
+pub fn parse_response(raw: &[u8]) -> Response {
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     let head = String::from_utf8(raw[..end].to_vec()).unwrap();
     let mut lines = head.split("\r\n");

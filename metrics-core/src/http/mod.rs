@@ -2,21 +2,29 @@
 //! concurrent scrapes, a scrape timeout, `HEAD`, 404 and 405, independent of any HTTP stack.
 //!
 //! [`MetricsEndpoint`] holds the policy and turns a [`ScrapeRequest`] into a
-//! [`ScrapeResponse`]; the adapters put it on a stack: [`serve`](crate::serve) (a small
-//! std-only server), `http::axum` (feature `axum`) and `http::hyper` (feature `hyper`).
+//! [`ScrapeResponse`]; the adapters put it on a stack: `serve` (feature `server`: a small
+//! hyper server on a thread of its own), `http::axum` (feature `axum`) and `http::hyper`
+//! (feature `hyper`).
 
 #[cfg(feature = "axum")]
 pub mod axum;
 #[cfg(feature = "hyper")]
 pub mod hyper;
+#[cfg(feature = "server")]
 pub mod standalone;
-#[cfg(feature = "tls")]
+#[cfg(all(feature = "server", feature = "tls"))]
 mod tls;
+#[cfg(feature = "server")]
+mod write_deadline;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use subtle::ConstantTimeEq;
 
 use crate::{Format, accepts_gzip, registry};
 
@@ -191,7 +199,7 @@ impl MetricsEndpoint {
     /// assert_eq!(endpoint.respond(&request).status, 200);
     /// ```
     pub fn basic_auth(self, user: &str, password: &str) -> MetricsEndpoint {
-        let secret = base64_encode(format!("{user}:{password}").as_bytes());
+        let secret = BASE64.encode(format!("{user}:{password}"));
         self.with_credential("Basic", secret)
     }
 
@@ -223,7 +231,7 @@ impl MetricsEndpoint {
         let given = given.trim();
         self.credentials.iter().fold(false, |ok, credential| {
             let matches = scheme.eq_ignore_ascii_case(credential.scheme)
-                && constant_time_eq(given.as_bytes(), credential.secret.as_bytes());
+                && bool::from(given.as_bytes().ct_eq(credential.secret.as_bytes()));
             ok | matches
         })
     }
@@ -383,7 +391,7 @@ impl Scrape {
 
 /// [`MetricsEndpoint::respond`] for async servers: the rendering runs on tokio's blocking
 /// pool and the timeout on tokio's timer, so no executor thread blocks.
-#[cfg(any(feature = "axum", feature = "hyper"))]
+#[cfg(any(feature = "axum", feature = "hyper", feature = "server"))]
 pub(crate) async fn respond_async(
     endpoint: &MetricsEndpoint,
     request: &ScrapeRequest<'_>,
@@ -422,36 +430,6 @@ fn compress(_gzip: bool, body: Vec<u8>) -> (Vec<u8>, bool) {
     (body, false)
 }
 
-/// Standard base64 with padding (RFC 4648), as basic auth sends `user:password`.
-fn base64_encode(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let bytes = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let group = u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(group >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Equal contents, in a time that depends on the lengths only.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
-}
-
 /// The values of `name[]` in a query string (`name[]=a&name%5B%5D=b`), percent-decoded;
 /// `None` when there are none (no filter).
 pub(crate) fn name_filter(query: &str) -> Option<Vec<String>> {
@@ -465,31 +443,13 @@ pub(crate) fn name_filter(query: &str) -> Option<Vec<String>> {
     (!names.is_empty()).then_some(names)
 }
 
+/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; a `%` not
+/// followed by two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
 fn percent_decode(text: &str) -> String {
-    fn hex(byte: u8) -> Option<u8> {
-        (byte as char).to_digit(16).map(|digit| digit as u8)
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (
-                bytes.get(i + 1).and_then(|b| hex(*b)),
-                bytes.get(i + 2).and_then(|b| hex(*b)),
-            ) {
-                (Some(high), Some(low)) => {
-                    out.push(high << 4 | low);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    let spaced = text.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -506,23 +466,7 @@ mod tests {
         assert_eq!(name_filter(""), None);
         assert_eq!(percent_decode("a%2"), "a%2");
         assert_eq!(percent_decode("%zz+%41"), "%zz A");
-    }
-
-    #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        let vectors = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-            ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
-        ];
-        for (plain, encoded) in vectors {
-            assert_eq!(base64_encode(plain.as_bytes()), encoded);
-        }
+        assert_eq!(percent_decode("a%2Bb%ff"), "a+b\u{fffd}");
     }
 
     #[test]

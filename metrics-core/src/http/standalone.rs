@@ -1,11 +1,13 @@
-//! A small `/metrics` server for programs without an HTTP stack: std only, a thread per
-//! connection, HTTP/1.1 with keep-alive and pipelining.
+//! A small `/metrics` server for programs without an HTTP stack (feature `server`, on by
+//! default): hyper 1's HTTP/1.1 on a current-thread tokio runtime of its own, on one
+//! background thread. Programs that already run tokio can mount the endpoint on their own
+//! stack instead (`http::axum`, `http::hyper`).
 //!
 //! Hardened against clients that misbehave, on purpose or not ([`ServerOptions`] has the
 //! limits):
 //!
-//! - **connections**: at most [`DEFAULT_MAX_CONNECTIONS`] are served at once, each on its own
-//!   thread; more are answered `503` and closed, so threads are bounded;
+//! - **connections**: at most [`DEFAULT_MAX_CONNECTIONS`] are served at once; more are
+//!   answered `503` and closed, so memory and file descriptors stay bounded;
 //! - **slow clients** (slowloris): a request head must arrive whole within the header timeout
 //!   (`408` otherwise), a response must be taken within the write timeout, an idle keep-alive
 //!   connection is closed after the header timeout;
@@ -13,19 +15,34 @@
 //!   16 KiB `413`, chunked bodies `501`; each closes the connection;
 //! - **pipelining**: requests sent back to back on one connection are answered in order; a
 //!   connection serves at most [`DEFAULT_MAX_REQUESTS_PER_CONNECTION`] requests;
-//! - **slow scrapes** run on their own thread under the endpoint's timeout and concurrency cap
-//!   ([`MetricsEndpoint`]), so other connections keep being served and the program's own
-//!   threads never wait for a scrape.
+//! - **slow scrapes** render on the runtime's blocking pool under the endpoint's timeout and
+//!   concurrency cap ([`MetricsEndpoint`]), so other connections keep being served and the
+//!   program's own threads never wait for a scrape.
 //!
-//! Memory per connection is bounded by the head limit plus the response being written.
+//! hyper parses requests and answers malformed ones itself (`400`, `431`, with an empty
+//! body); the server adds the answers hyper leaves out (`408` after a partial head, `400` to a
+//! truncated one or an HTTP/2 preface, the `503` past the connection cap, `413` and `501`).
 
-use std::io::{self, ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::convert::Infallible;
+use std::future::{Future, poll_fn};
+use std::io;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Body, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::{Request, Response, StatusCode, Version};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+use super::write_deadline::WriteDeadline;
 use super::{MetricsEndpoint, ScrapeRequest, ScrapeResponse};
 
 /// Connections served at once by default; more are answered 503 and closed.
@@ -47,11 +64,14 @@ pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Requests served on one keep-alive connection by default before it is closed.
 pub const DEFAULT_MAX_REQUESTS_PER_CONNECTION: usize = 100;
 
-/// How long a connection thread reads what a client still sends after the last answer.
+/// How long a connection reads what a client still sends after the last answer.
 const LINGER: Duration = Duration::from_millis(100);
 
 /// The largest request body read (and ignored); a scrape has none.
 const MAX_BODY: u64 = 16 * 1024;
+
+/// The smallest read buffer hyper accepts; a lower head limit is checked on the parsed head.
+const HYPER_MIN_BUFFER: usize = 8192;
 
 /// The standalone server's connection limits. The defaults suit a scrape endpoint; every
 /// limit is at least one.
@@ -100,13 +120,15 @@ impl ServerOptions {
         }
     }
 
-    /// Connections served at once (one thread each); more get a 503 and are closed.
+    /// Connections served at once; more get a 503 and are closed.
     pub fn max_connections(mut self, limit: usize) -> ServerOptions {
         self.max_connections = limit.max(1);
         self
     }
 
-    /// The longest request head accepted; longer gets a 431.
+    /// The longest request head accepted; longer gets a 431. A head that never ends is cut
+    /// off once the read buffer holds the larger of this limit and 8 KiB (hyper's smallest
+    /// buffer).
     pub fn max_header_bytes(mut self, limit: usize) -> ServerOptions {
         self.max_header_bytes = limit.max(1);
         self
@@ -129,6 +151,18 @@ impl ServerOptions {
     pub fn max_requests_per_connection(mut self, limit: usize) -> ServerOptions {
         self.max_requests_per_connection = limit.max(1);
         self
+    }
+
+    /// hyper's HTTP/1.1 settings for these limits.
+    fn http(&self) -> hyper::server::conn::http1::Builder {
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(self.header_timeout)
+            .max_header_size(self.max_header_bytes)
+            .max_buf_size(self.max_header_bytes.max(HYPER_MIN_BUFFER))
+            // A client may send its requests, close its side and wait for the answers.
+            .half_close(true);
+        http
     }
 }
 
@@ -155,22 +189,42 @@ pub fn serve_with(
     endpoint: MetricsEndpoint,
     options: ServerOptions,
 ) -> io::Result<Server> {
-    let listener = TcpListener::bind(addr)?;
+    // Bound here, so that a taken port or a bad address is this call's error.
+    let listener = std::net::TcpListener::bind(addr)?;
     let addr = listener.local_addr()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let connections = Arc::new(AtomicUsize::new(0));
-    let thread = std::thread::Builder::new()
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .thread_name("metrics-scrape")
+        .build()?;
+    let listener = {
+        let _context = runtime.enter();
+        TcpListener::from_std(listener)?
+    };
+    let shared = Arc::new(Shared {
+        http: options.http(),
+        #[cfg(feature = "tls")]
+        tls: options.tls.clone().map(tokio_rustls::TlsAcceptor::from),
+        endpoint,
+        options,
+        connections: Arc::new(AtomicUsize::new(0)),
+    });
+    let connections = Arc::clone(&shared.connections);
+    let (stop, stopped) = watch::channel(false);
+    let (accepting, accept_ended) = std::sync::mpsc::channel::<()>();
+    std::thread::Builder::new()
         .name("metrics-server".to_owned())
-        .spawn({
-            let stop = Arc::clone(&stop);
-            let connections = Arc::clone(&connections);
-            move || accept_loop(&listener, &endpoint, &options, &stop, &connections)
+        .spawn(move || {
+            runtime.block_on(run(listener, shared, stopped, accepting));
+            // Scrapes that timed out may still be rendering: leave them to end on their own.
+            runtime.shutdown_background();
         })?;
     Ok(Server {
         addr,
         stop,
+        accept_ended: Mutex::new(accept_ended),
         connections,
-        thread: Some(thread),
     })
 }
 
@@ -178,9 +232,10 @@ pub fn serve_with(
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    stop: watch::Sender<bool>,
+    /// Signalled when the listening socket is closed (in a mutex, so that `Server` is `Sync`).
+    accept_ended: Mutex<std::sync::mpsc::Receiver<()>>,
     connections: Arc<AtomicUsize>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -189,72 +244,85 @@ impl Server {
         self.addr
     }
 
-    /// How many connections are being served now (each has a thread).
+    /// How many connections are being served now.
     pub fn open_connections(&self) -> usize {
         self.connections.load(Ordering::Acquire)
     }
 
-    /// Stops accepting connections and waits for the accept loop to end. Connections being
-    /// served finish on their own threads.
-    pub fn shutdown(mut self) {
-        self.stop_now();
-    }
-
-    fn stop_now(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking `accept` so it sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+    /// Stops accepting connections and waits until the listening socket is closed.
+    /// Connections being served finish their current request and close in the background.
+    pub fn shutdown(self) {
+        // `Drop` does it.
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop_now();
+        self.stop.send_replace(true);
+        let accept_ended = self
+            .accept_ended
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Fails only if the server thread is already gone, which is as good.
+        let _ = accept_ended.recv();
     }
 }
 
-fn accept_loop(
-    listener: &TcpListener,
-    endpoint: &MetricsEndpoint,
-    options: &ServerOptions,
-    stop: &AtomicBool,
-    connections: &Arc<AtomicUsize>,
+/// What every connection of one server shares.
+struct Shared {
+    endpoint: MetricsEndpoint,
+    options: ServerOptions,
+    http: hyper::server::conn::http1::Builder,
+    #[cfg(feature = "tls")]
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    connections: Arc<AtomicUsize>,
+}
+
+/// The server thread: accepts until told to stop, then lets the open connections finish.
+async fn run(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+    accepting: std::sync::mpsc::Sender<()>,
 ) {
-    for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
-            return;
-        }
-        let stream = match stream {
-            Ok(stream) => stream,
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stopped.wait_for(|stop| *stop) => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
             Err(_) => {
                 // Out of file descriptors, or the like: back off instead of spinning.
-                std::thread::sleep(Duration::from_millis(10));
+                tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
             }
         };
-        if connections.fetch_add(1, Ordering::AcqRel) >= options.max_connections {
-            connections.fetch_sub(1, Ordering::AcqRel);
-            refuse(stream, options.max_connections);
+        let limit = shared.options.max_connections;
+        if shared.connections.fetch_add(1, Ordering::AcqRel) >= limit {
+            shared.connections.fetch_sub(1, Ordering::AcqRel);
+            // On the accept loop, one at a time and briefly: a flood of connections cannot
+            // make refusals pile up.
+            refuse(stream, limit).await;
             continue;
         }
-        let endpoint = endpoint.clone();
-        let options = options.clone();
-        let guard = ConnectionGuard(Arc::clone(connections));
-        let spawned = std::thread::Builder::new()
-            .name("metrics-connection".to_owned())
-            .spawn(move || {
-                let _guard = guard;
-                serve_connection(stream, &endpoint, &options);
-            });
-        // A failed spawn dropped the closure, and the guard with it.
-        drop(spawned);
+        let guard = ConnectionGuard(Arc::clone(&shared.connections));
+        let shared = Arc::clone(&shared);
+        let stopped = stopped.clone();
+        tokio::spawn(async move {
+            let _guard = guard;
+            serve_connection(stream, &shared, stopped).await;
+        });
+    }
+    drop(listener);
+    let _ = accepting.send(());
+    // The connections saw the stop signal and close after their current request.
+    while shared.connections.load(Ordering::Acquire) > 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
-/// Gives a connection's slot back when its thread ends, however it ends.
+/// Gives a connection's slot back when its task ends, however it ends.
 struct ConnectionGuard(Arc<AtomicUsize>);
 
 impl Drop for ConnectionGuard {
@@ -263,430 +331,245 @@ impl Drop for ConnectionGuard {
     }
 }
 
-/// Answers a connection over the limit with a 503, without blocking the accept loop for more
+/// Answers a connection over the limit with a 503, without holding the accept loop for more
 /// than a moment.
-fn refuse(mut stream: TcpStream, limit: usize) {
-    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
-    let response = ScrapeResponse::message(
+async fn refuse(mut stream: TcpStream, limit: usize) {
+    let mut response = ScrapeResponse::message(
         503,
         format!("too many connections (limit {limit}); retry later\n"),
     );
-    let mut head = response_head(&response, false, false);
-    head.extend_from_slice(&response.body);
-    let _ = stream.write_all(&head);
-    // On the accept thread: linger briefly, so that a client holding on cannot slow accepting.
-    close_gracefully(&stream, Duration::from_millis(20));
+    response.headers.push(("retry-after", "1".to_owned()));
+    let reply = serialize_closing(&response);
+    let _ = tokio::time::timeout(Duration::from_millis(200), stream.write_all(&reply)).await;
+    close(stream, Duration::from_millis(20)).await;
+}
+
+/// One connection, plain or TLS, from its first byte to its close.
+async fn serve_connection(stream: TcpStream, shared: &Arc<Shared>, stopped: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    #[cfg(feature = "tls")]
+    if let Some(acceptor) = &shared.tls {
+        let handshake = acceptor.accept(stream);
+        // A client that does not finish the handshake in time is dropped without a word.
+        if let Ok(Ok(tls)) = tokio::time::timeout(shared.options.header_timeout, handshake).await {
+            if let Some(mut tls) = serve_http(tls, shared, stopped).await {
+                // close_notify, then the TCP half-close.
+                let _ = tls.shutdown().await;
+                let (socket, _) = tls.into_inner();
+                close(socket, LINGER).await;
+            }
+        }
+        return;
+    }
+    if let Some(stream) = serve_http(stream, shared, stopped).await {
+        close(stream, LINGER).await;
+    }
+}
+
+/// Runs hyper on the connection until it ends; answers what hyper leaves unanswered, and
+/// hands the stream back for a graceful close (`None`: the client stopped taking answers).
+async fn serve_http<I>(io: I, shared: &Arc<Shared>, mut stopped: watch::Receiver<bool>) -> Option<I>
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = ConnectionService {
+        shared: Arc::clone(shared),
+        served: Arc::new(AtomicUsize::new(0)),
+    };
+    let io = TokioIo::new(WriteDeadline::new(io, shared.options.write_timeout));
+    let mut connection = shared.http.serve_connection(io, service);
+    let mut stopping = false;
+    let result = loop {
+        tokio::select! {
+            result = poll_fn(|cx| connection.poll_without_shutdown(cx)) => break result,
+            _ = stopped.wait_for(|stop| *stop), if !stopping => {
+                // Finish the request in progress, if any, then close.
+                stopping = true;
+                Pin::new(&mut connection).graceful_shutdown();
+            }
+        }
+    };
+    let parts = connection.into_parts();
+    let mut io = parts.io.into_inner();
+    if io.timed_out {
+        return None;
+    }
+    let owed = result
+        .err()
+        .and_then(|error| unanswered(&error, &parts.read_buf));
+    if let Some((status, message)) = owed {
+        let reply = serialize_closing(&ScrapeResponse::message(status, message.to_owned()));
+        let write = io.write_all(&reply);
+        tokio::time::timeout(shared.options.write_timeout, write)
+            .await
+            .ok()?
+            .ok()?;
+    }
+    Some(io.io)
+}
+
+/// The answer to a connection that hyper ended with `error` without answering, given the
+/// bytes it had received and not consumed; `None` when nothing is owed (an idle keep-alive
+/// connection that timed out or closed, a broken socket, or an answer hyper already sent).
+fn unanswered(error: &hyper::Error, pending: &[u8]) -> Option<(u16, &'static str)> {
+    if pending.is_empty() {
+        return None;
+    }
+    if error.is_timeout() {
+        Some((408, "request head not received in time\n"))
+    } else if error.is_incomplete_message() {
+        Some((400, "incomplete request\n"))
+    } else if error.is_parse_version_h2() {
+        Some((400, "HTTP/2 is not served here: use HTTP/1.1\n"))
+    } else {
+        // Other parse errors: hyper answered them (400, 431).
+        None
+    }
 }
 
 /// Half-closes and reads what the client still sends for a moment (at most 64 KiB within
 /// `linger`), so that unread request bytes do not turn the close into a reset that could
 /// destroy the response in flight.
-fn close_gracefully(stream: &TcpStream, linger: Duration) {
-    let _ = stream.shutdown(Shutdown::Write);
-    let deadline = Instant::now() + linger;
-    let mut sink = [0; 1024];
-    let mut budget = 64 * 1024;
-    while budget > 0 {
-        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-            break;
-        };
-        if stream.set_read_timeout(Some(left)).is_err() {
-            break;
-        }
-        match (&*stream).read(&mut sink) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => budget -= n.min(budget),
-        }
-    }
-}
-
-/// A connection's byte stream: plain TCP, or TLS over TCP (feature `tls`).
-pub(crate) trait Connection: Read + Write {
-    /// The socket underneath, for timeouts and shutdown.
-    fn socket(&self) -> &TcpStream;
-}
-
-impl Connection for TcpStream {
-    fn socket(&self) -> &TcpStream {
-        self
-    }
-}
-
-fn serve_connection(stream: TcpStream, endpoint: &MetricsEndpoint, options: &ServerOptions) {
-    let _ = stream.set_nodelay(true);
-    #[cfg(feature = "tls")]
-    if let Some(config) = &options.tls {
-        if let Some(mut tls) = super::tls::accept(stream, config, options.header_timeout) {
-            let _ = serve_requests(&mut tls, endpoint, options);
-            tls.conn.send_close_notify();
-            let _ = tls.conn.complete_io(&mut tls.sock);
-            close_gracefully(&tls.sock, LINGER);
-        }
-        return;
-    }
-    let mut stream = stream;
-    let _ = serve_requests(&mut stream, endpoint, options);
-    close_gracefully(&stream, LINGER);
-}
-
-/// Why no request head could be read.
-enum HeadError {
-    /// The client closed the connection before sending anything: a normal end.
-    Closed,
-    /// The client closed the connection in the middle of a head.
-    Truncated,
-    /// The head did not arrive within the header timeout; `true` when part of it did.
-    Timeout(bool),
-    /// The head is longer than the limit.
-    TooLarge,
-    Io,
-}
-
-/// Serves requests on one connection, in order, until the client or a limit closes it.
-fn serve_requests(
-    conn: &mut impl Connection,
-    endpoint: &MetricsEndpoint,
-    options: &ServerOptions,
-) -> io::Result<()> {
-    // Bytes received and not consumed yet: with pipelining, the start of the next request.
-    let mut buffer = Vec::with_capacity(1024);
-    for served in 1..=options.max_requests_per_connection {
-        let deadline = Instant::now() + options.header_timeout;
-        let head_end = match read_head(conn, &mut buffer, options.max_header_bytes, deadline) {
-            Ok(end) => end,
-            Err(HeadError::Closed | HeadError::Io | HeadError::Timeout(false)) => return Ok(()),
-            Err(HeadError::Timeout(true)) => {
-                let message = "request head not received in time\n";
-                return reply_and_close(conn, 408, message, options);
-            }
-            Err(HeadError::Truncated) => {
-                return reply_and_close(conn, 400, "incomplete request\n", options);
-            }
-            Err(HeadError::TooLarge) => {
-                let message = format!(
-                    "request head too large (limit {} bytes)\n",
-                    options.max_header_bytes
-                );
-                return reply_and_close(conn, 431, &message, options);
-            }
-        };
-        let head_bytes: Vec<u8> = buffer.drain(..head_end).collect();
-        let Ok(head) = std::str::from_utf8(&head_bytes) else {
-            return reply_and_close(conn, 400, "request head is not UTF-8\n", options);
-        };
-        let request = match parse_head(head) {
-            Ok(request) => request,
-            Err((status, message)) => return reply_and_close(conn, status, message, options),
-        };
-        if request.header("transfer-encoding").is_some() {
-            let message = "request bodies with transfer-encoding are not supported\n";
-            return reply_and_close(conn, 501, message, options);
-        }
-        if let Some(length) = request.content_length() {
-            match length {
-                Ok(length) if length <= MAX_BODY => {
-                    if !skip_body(conn, &mut buffer, length as usize, deadline) {
-                        return reply_and_close(conn, 400, "incomplete request body\n", options);
-                    }
-                }
-                Ok(_) => {
-                    let message = format!("request body too large (limit {MAX_BODY} bytes)\n");
-                    return reply_and_close(conn, 413, &message, options);
-                }
-                Err(()) => {
-                    return reply_and_close(conn, 400, "invalid content-length\n", options);
-                }
+async fn close<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, linger: Duration) {
+    let _ = stream.shutdown().await;
+    let drain = async {
+        let mut sink = [0; 1024];
+        let mut budget = 64 * 1024usize;
+        while budget > 0 {
+            match stream.read(&mut sink).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => budget = budget.saturating_sub(n),
             }
         }
-        let keep_alive = request.keep_alive() && served < options.max_requests_per_connection;
-        let (path, query) = match request.target.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (request.target, None),
-        };
-        let response = endpoint.respond(&ScrapeRequest {
-            method: request.method,
-            path: Some(path),
-            query,
-            accept: request.header("accept"),
-            accept_encoding: request.header("accept-encoding"),
-            authorization: request.header("authorization"),
-        });
-        write_response(
-            conn,
-            &response,
-            request.method == "HEAD",
-            keep_alive,
-            options,
-        )?;
-        if !keep_alive {
-            return Ok(());
-        }
-    }
-    Ok(())
+    };
+    let _ = tokio::time::timeout(linger, drain).await;
 }
 
-/// Reads until `buffer` holds a whole request head (ending in an empty line); returns its
-/// length, head and empty line included.
-fn read_head(
-    conn: &mut impl Connection,
-    buffer: &mut Vec<u8>,
-    limit: usize,
-    deadline: Instant,
-) -> Result<usize, HeadError> {
-    let mut scanned = 0;
-    let mut chunk = [0; 4096];
-    loop {
-        if let Some(end) = head_end(buffer, scanned) {
-            return if end > limit {
-                Err(HeadError::TooLarge)
-            } else {
-                Ok(end)
-            };
-        }
-        if buffer.len() > limit {
-            return Err(HeadError::TooLarge);
-        }
-        // The terminator may straddle two reads: rescan the last three bytes.
-        scanned = buffer.len().saturating_sub(3);
-        let started = !buffer.is_empty();
-        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-            return Err(HeadError::Timeout(started));
-        };
-        if conn
-            .socket()
-            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
-            .is_err()
-        {
-            return Err(HeadError::Io);
-        }
-        match conn.read(&mut chunk) {
-            Ok(0) if started => return Err(HeadError::Truncated),
-            Ok(0) => return Err(HeadError::Closed),
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return Err(HeadError::Timeout(started));
-            }
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return Err(HeadError::Io),
-        }
+/// The hyper service of one connection: counts its requests for the per-connection limit.
+#[derive(Clone)]
+struct ConnectionService {
+    shared: Arc<Shared>,
+    served: Arc<AtomicUsize>,
+}
+
+type Reply = Response<Full<Bytes>>;
+
+impl hyper::service::Service<Request<Incoming>> for ConnectionService {
+    type Response = Reply;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Reply, Infallible>> + Send>>;
+
+    fn call(&self, request: Request<Incoming>) -> Self::Future {
+        let served = self.served.fetch_add(1, Ordering::Relaxed) + 1;
+        let shared = Arc::clone(&self.shared);
+        Box::pin(async move { Ok(answer(&shared, request, served).await) })
     }
 }
 
-/// Where the head ends: after `\r\n\r\n`, or `\n\n` from lenient clients.
-fn head_end(buffer: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    while i < buffer.len() {
-        if buffer[i] == b'\n' {
-            if buffer[i + 1..].starts_with(b"\n") {
-                return Some(i + 2);
-            }
-            if buffer[i + 1..].starts_with(b"\r\n") {
-                return Some(i + 3);
+/// Answers the `served`-th request of a connection.
+async fn answer(shared: &Shared, request: Request<Incoming>, served: usize) -> Reply {
+    let options = &shared.options;
+    let keep_alive = wants_keep_alive(&request) && served < options.max_requests_per_connection;
+    let head = request.method() == hyper::Method::HEAD;
+    let refuse =
+        |status, message: String| reply(ScrapeResponse::message(status, message), head, false);
+    if request.headers().contains_key(header::TRANSFER_ENCODING) {
+        let message = "request bodies with transfer-encoding are not supported\n";
+        return refuse(501, message.to_owned());
+    }
+    let (parts, body) = request.into_parts();
+    // hyper has checked Content-Length: digits only, every copy the same.
+    match body.size_hint().exact() {
+        Some(0) | None => {}
+        Some(length) if length > MAX_BODY => {
+            let message = format!("request body too large (limit {MAX_BODY} bytes)\n");
+            return refuse(413, message);
+        }
+        Some(_) => {
+            // Read and ignored, within the head's time, so that the next request is framed.
+            let read = Limited::new(body, MAX_BODY as usize).collect();
+            if !matches!(
+                tokio::time::timeout(options.header_timeout, read).await,
+                Ok(Ok(_))
+            ) {
+                return refuse(400, "incomplete request body\n".to_owned());
             }
         }
-        i += 1;
     }
-    None
-}
-
-/// Consumes a request body of `length` bytes; `false` when the client did not send it in time.
-fn skip_body(
-    conn: &mut impl Connection,
-    buffer: &mut Vec<u8>,
-    mut length: usize,
-    deadline: Instant,
-) -> bool {
-    let buffered = length.min(buffer.len());
-    buffer.drain(..buffered);
-    length -= buffered;
-    let mut chunk = [0; 4096];
-    while length > 0 {
-        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-            return false;
-        };
-        if conn.socket().set_read_timeout(Some(left)).is_err() {
-            return false;
-        }
-        let wanted = length.min(chunk.len());
-        match conn.read(&mut chunk[..wanted]) {
-            Ok(0) => return false,
-            Ok(n) => length -= n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
-    }
-    true
-}
-
-/// A parsed request head.
-struct Head<'a> {
-    method: &'a str,
-    target: &'a str,
-    version: &'a str,
-    headers: Vec<(&'a str, &'a str)>,
-}
-
-impl<'a> Head<'a> {
-    fn header(&self, name: &str) -> Option<&'a str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| *value)
-    }
-
-    /// The `Content-Length`: digits only, and every copy of the header the same (a request
-    /// that could be framed two ways is refused, against request smuggling).
-    fn content_length(&self) -> Option<Result<u64, ()>> {
-        let mut lengths = self
+    let text = |name| {
+        parts
             .headers
+            .get(name)
+            .and_then(|value: &HeaderValue| value.to_str().ok())
+    };
+    let scrape = ScrapeRequest {
+        method: parts.method.as_str(),
+        path: Some(parts.uri.path()),
+        query: parts.uri.query(),
+        accept: text(header::ACCEPT),
+        accept_encoding: text(header::ACCEPT_ENCODING),
+        authorization: text(header::AUTHORIZATION),
+    };
+    let response = super::respond_async(&shared.endpoint, &scrape).await;
+    reply(response, head, keep_alive)
+}
+
+/// HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes unless told not to.
+fn wants_keep_alive<B>(request: &Request<B>) -> bool {
+    let has = |token: &str| {
+        request
+            .headers()
+            .get_all(header::CONNECTION)
             .iter()
-            .filter(|(key, _)| key.eq_ignore_ascii_case("content-length"))
-            .map(|(_, value)| *value);
-        let first = lengths.next()?;
-        let valid = !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit());
-        if !valid || lengths.any(|other| other != first) {
-            return Some(Err(()));
-        }
-        Some(first.parse().map_err(|_| ()))
-    }
-
-    /// HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 closes unless told not to.
-    fn keep_alive(&self) -> bool {
-        let connection = self.header("connection").unwrap_or("");
-        let has = |token: &str| {
-            connection
-                .split(',')
-                .any(|t| t.trim().eq_ignore_ascii_case(token))
-        };
-        if self.version == "HTTP/1.0" {
-            has("keep-alive")
-        } else {
-            !has("close")
-        }
-    }
-}
-
-fn parse_head(head: &str) -> Result<Head<'_>, (u16, &'static str)> {
-    let mut lines = head
-        .split('\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line));
-    let request_line = lines.next().unwrap_or("");
-    let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err((400, "malformed request line\n"));
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case(token))
     };
-    let is_token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
-    // The absolute form (`http://host/metrics`, as sent to proxies) names the same path.
-    let target = match target
-        .strip_prefix("http://")
-        .or_else(|| target.strip_prefix("https://"))
-    {
-        Some(rest) => rest.find('/').map_or("/", |start| &rest[start..]),
-        None => target,
-    };
-    if !is_token(method) || !target.starts_with('/') {
-        return Err((400, "malformed request line\n"));
+    match request.version() {
+        Version::HTTP_10 => has("keep-alive"),
+        _ => !has("close"),
     }
-    if version != "HTTP/1.1" && version != "HTTP/1.0" {
-        return Err((505, "only HTTP/1.0 and HTTP/1.1 are supported\n"));
+}
+
+/// The endpoint's response for hyper, saying whether the connection stays open.
+fn reply(mut scrape: ScrapeResponse, head: bool, keep_alive: bool) -> Reply {
+    if head {
+        // No body to a HEAD request, whatever the status; without one, hyper sends no
+        // `content-length` either.
+        scrape.body.clear();
     }
-    let mut headers = Vec::new();
-    for line in lines.take_while(|line| !line.is_empty()) {
-        let Some((name, value)) = line.split_once(':') else {
-            return Err((400, "malformed header line\n"));
-        };
-        if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace()) {
-            return Err((400, "malformed header line\n"));
+    let mut response = Response::new(Full::new(Bytes::from(scrape.body)));
+    *response.status_mut() =
+        StatusCode::from_u16(scrape.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    for (name, value) in scrape.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            // `append`: a 401 may carry several `WWW-Authenticate` challenges.
+            headers.append(name, value);
         }
-        headers.push((name, value.trim_matches([' ', '\t'])));
     }
-    Ok(Head {
-        method,
-        target,
-        version,
-        headers,
-    })
+    let connection = if keep_alive { "keep-alive" } else { "close" };
+    headers.insert(header::CONNECTION, HeaderValue::from_static(connection));
+    response
 }
 
-fn reply_and_close(
-    conn: &mut impl Connection,
-    status: u16,
-    message: &str,
-    options: &ServerOptions,
-) -> io::Result<()> {
-    let response = ScrapeResponse::message(status, message.to_owned());
-    write_response(conn, &response, false, false, options)
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        413 => "Content Too Large",
-        431 => "Request Header Fields Too Large",
-        501 => "Not Implemented",
-        503 => "Service Unavailable",
-        505 => "HTTP Version Not Supported",
-        _ => "",
-    }
-}
-
-fn response_head(response: &ScrapeResponse, head: bool, keep_alive: bool) -> Vec<u8> {
-    let mut out = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason(response.status)
-    );
+/// A whole `Connection: close` response, for the answers written outside hyper.
+fn serialize_closing(response: &ScrapeResponse) -> Vec<u8> {
+    let reason = StatusCode::from_u16(response.status)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .unwrap_or("");
+    let mut out = format!("HTTP/1.1 {} {reason}\r\n", response.status);
     for (name, value) in &response.headers {
-        out.push_str(name);
-        out.push_str(": ");
-        out.push_str(value);
-        out.push_str("\r\n");
+        out.push_str(&format!("{name}: {value}\r\n"));
     }
-    if !head {
-        out.push_str(&format!("content-length: {}\r\n", response.body.len()));
-    }
-    out.push_str(if keep_alive {
-        "connection: keep-alive\r\n\r\n"
-    } else {
-        "connection: close\r\n\r\n"
-    });
-    out.into_bytes()
-}
-
-fn write_response(
-    conn: &mut impl Connection,
-    response: &ScrapeResponse,
-    head: bool,
-    keep_alive: bool,
-    options: &ServerOptions,
-) -> io::Result<()> {
-    let deadline = Instant::now() + options.write_timeout;
-    let mut out = response_head(response, head, keep_alive);
-    // A response to HEAD never has a body, whatever the status (an error message included).
-    if !head {
-        out.extend_from_slice(&response.body);
-    }
-    let mut written = 0;
-    while written < out.len() {
-        let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-            return Err(ErrorKind::TimedOut.into());
-        };
-        conn.socket().set_write_timeout(Some(left))?;
-        match conn.write(&out[written..]) {
-            Ok(0) => return Err(ErrorKind::WriteZero.into()),
-            Ok(n) => written += n,
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    conn.flush()
+    out.push_str(&format!(
+        "content-length: {}\r\nconnection: close\r\n\r\n",
+        response.body.len()
+    ));
+    let mut out = out.into_bytes();
+    out.extend_from_slice(&response.body);
+    out
 }
 
 #[cfg(test)]
@@ -694,81 +577,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_the_end_of_a_head() {
-        assert_eq!(head_end(b"GET / HTTP/1.1\r\n\r\nGET", 0), Some(18));
-        assert_eq!(head_end(b"GET / HTTP/1.1\n\nx", 0), Some(16));
-        assert_eq!(head_end(b"GET / HTTP/1.1\r\nA: b\r\n", 0), None);
-        assert_eq!(head_end(b"\r\n", 0), None);
+    fn a_server_can_be_shared_between_threads() {
+        fn send_and_sync<T: Send + Sync>() {}
+        send_and_sync::<Server>();
+        send_and_sync::<ServerOptions>();
     }
 
     #[test]
-    fn parses_heads_strictly() {
-        let head = parse_head("GET /metrics?x=1 HTTP/1.1\r\nAccept: text/plain\r\nX:\r\n\r\n")
-            .ok()
-            .unwrap();
-        assert_eq!((head.method, head.target), ("GET", "/metrics?x=1"));
-        assert_eq!(head.header("ACCEPT"), Some("text/plain"));
-        assert_eq!(head.header("x"), Some(""));
-        let absolute = parse_head("GET http://h:9/metrics?a HTTP/1.1\r\n\r\n")
-            .ok()
-            .unwrap();
-        assert_eq!(absolute.target, "/metrics?a");
-        let bare = parse_head("GET https://h HTTP/1.1\r\n\r\n").ok().unwrap();
-        assert_eq!(bare.target, "/");
-        assert!(head.keep_alive());
-        let error = |text| parse_head(text).err().unwrap();
-        assert_eq!(error("GET /\r\n\r\n"), (400, "malformed request line\n"));
+    fn closing_answers_are_framed() {
+        let mut response = ScrapeResponse::message(503, "busy\n".to_owned());
+        response.headers.push(("retry-after", "1".to_owned()));
         assert_eq!(
-            error("GET  / HTTP/1.1\r\n\r\n"),
-            (400, "malformed request line\n")
+            String::from_utf8(serialize_closing(&response)).unwrap(),
+            "HTTP/1.1 503 Service Unavailable\r\n\
+             content-type: text/plain; charset=utf-8\r\nretry-after: 1\r\n\
+             content-length: 5\r\nconnection: close\r\n\r\nbusy\n"
         );
-        assert_eq!(
-            error("GET x HTTP/1.1\r\n\r\n"),
-            (400, "malformed request line\n")
-        );
-        assert_eq!(
-            error("GET / HTTP/2.0\r\n\r\n"),
-            (505, "only HTTP/1.0 and HTTP/1.1 are supported\n")
-        );
-        assert_eq!(
-            error("GET / HTTP/1.1\r\nno colon\r\n\r\n"),
-            (400, "malformed header line\n")
-        );
-        assert_eq!(
-            error("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"),
-            (400, "malformed header line\n")
-        );
-        let old = parse_head("GET / HTTP/1.0\r\n\r\n").ok().unwrap();
-        assert!(!old.keep_alive());
-        let old = parse_head("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n")
-            .ok()
-            .unwrap();
-        assert!(old.keep_alive());
-        let length = |text| parse_head(text).ok().unwrap().content_length();
-        assert_eq!(length("GET / HTTP/1.1\r\n\r\n"), None);
-        assert_eq!(
-            length("GET / HTTP/1.1\r\ncontent-length: 12\r\n\r\n"),
-            Some(Ok(12))
-        );
-        assert_eq!(
-            length("GET / HTTP/1.1\r\nContent-Length: +5\r\n\r\n"),
-            Some(Err(()))
-        );
-        assert_eq!(
-            length("GET / HTTP/1.1\r\nContent-Length:\r\n\r\n"),
-            Some(Err(()))
-        );
-        assert_eq!(
-            length("GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
-            Some(Err(()))
-        );
-        assert_eq!(
-            length("GET / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n"),
-            Some(Err(()))
-        );
-        let close = parse_head("GET / HTTP/1.1\r\nConnection: te, close\r\n\r\n")
-            .ok()
-            .unwrap();
-        assert!(!close.keep_alive());
+    }
+
+    #[test]
+    fn keep_alive_follows_the_version_and_connection_header() {
+        let request = |version, connection: Option<&str>| {
+            let mut builder = Request::builder().version(version);
+            if let Some(value) = connection {
+                builder = builder.header("connection", value);
+            }
+            wants_keep_alive(&builder.body(()).unwrap())
+        };
+        assert!(request(Version::HTTP_11, None));
+        assert!(!request(Version::HTTP_11, Some("te, Close")));
+        assert!(!request(Version::HTTP_10, None));
+        assert!(request(Version::HTTP_10, Some("Keep-Alive")));
     }
 }

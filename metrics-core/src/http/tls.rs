@@ -1,4 +1,5 @@
-//! HTTPS for the standalone server (feature `tls`): rustls with the ring crypto provider.
+//! HTTPS for the standalone server (features `server` and `tls`): rustls with the ring crypto
+//! provider, through tokio-rustls. The handshake must end within the header timeout.
 //!
 //! ```ignore
 //! use metrics_core::http::{MetricsEndpoint, standalone::{ServerOptions, serve_with}};
@@ -11,24 +12,13 @@
 //! ```
 
 use std::io;
-use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Duration;
 
+use rustls::ServerConfig;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
-use super::standalone::{Connection, ServerOptions};
-
-/// A TLS connection of the standalone server.
-pub(crate) type TlsStream = StreamOwned<ServerConnection, TcpStream>;
-
-impl Connection for TlsStream {
-    fn socket(&self) -> &TcpStream {
-        &self.sock
-    }
-}
+use super::standalone::ServerOptions;
 
 impl ServerOptions {
     /// Serves HTTPS with a rustls configuration of your own (client certificates, ALPN,
@@ -73,32 +63,4 @@ impl ServerOptions {
         let key = PrivateKeyDer::from_pem_slice(key).map_err(|e| invalid("TLS key PEM", e))?;
         self.tls_certificate(chain, key)
     }
-}
-
-/// Completes the handshake within `timeout`; `None` when the client fails it or is too slow.
-pub(crate) fn accept(
-    socket: TcpStream,
-    config: &Arc<ServerConfig>,
-    timeout: Duration,
-) -> Option<TlsStream> {
-    let mut connection = ServerConnection::new(Arc::clone(config)).ok()?;
-    socket.set_read_timeout(Some(timeout)).ok()?;
-    socket.set_write_timeout(Some(timeout)).ok()?;
-    let deadline = std::time::Instant::now() + timeout;
-    let mut socket = socket;
-    while connection.is_handshaking() {
-        if std::time::Instant::now() >= deadline {
-            return None;
-        }
-        match connection.complete_io(&mut socket) {
-            Ok((0, 0)) => return None,
-            Ok(_) => {}
-            Err(_) => {
-                // Tell the client why, where possible, then give up.
-                let _ = connection.write_tls(&mut socket);
-                return None;
-            }
-        }
-    }
-    Some(StreamOwned::new(connection, socket))
 }
