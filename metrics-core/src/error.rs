@@ -73,6 +73,14 @@ pub enum Error {
         /// What already owns it.
         with: String,
     },
+    /// A metric or label name given at run time (a configured name of the tower layer, a key of
+    /// the `metrics` facade) that the exposition formats do not allow.
+    InvalidName {
+        /// The name as given.
+        name: String,
+        /// What is wrong with it and what to use instead.
+        message: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -130,6 +138,7 @@ impl fmt::Display for Error {
                 "cannot register the collector: its metric name `{name}` clashes with {with}; \
                  rename its metric or leave it out"
             ),
+            Error::InvalidName { message, .. } => f.write_str(message),
         }
     }
 }

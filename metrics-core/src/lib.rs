@@ -140,6 +140,8 @@ mod callback;
 mod counter;
 mod created;
 mod desc;
+#[cfg(feature = "tower")]
+mod dynamic;
 mod error;
 mod family;
 mod gauge;

@@ -13,26 +13,27 @@
 //! - `POST /trunk?state=degraded`: sets the trunk's state (`up`, `degraded`, `down`).
 //!
 //! Refused call requests are counted by kind (`#[count_errors]` with `voice_metrics::CallError`),
-//! starting a call is timed into a summary (`#[timed]`), requests in flight are tracked with
-//! an in-progress guard, and the voice configuration is an info metric.
+//! starting a call is timed into a summary (`#[timed]`), every request is counted, timed and
+//! tracked in flight by `metrics_core::http::tower::HttpMetricsLayer` (into the statics of
+//! `http-metrics`), and the voice configuration is an info metric.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http_metrics::{
     CACHE_HITS_TOTAL, CACHE_MISSES_TOTAL, HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_IN_FLIGHT,
-    HTTP_REQUESTS_TOTAL, HttpRequest, SECURITY_VIOLATIONS_TOTAL, Violation,
+    HTTP_REQUESTS_TOTAL, SECURITY_VIOLATIONS_TOTAL, Violation,
 };
 use metrics_core::LabelValue;
 use metrics_core::http::MetricsEndpoint;
 use metrics_core::http::axum as metrics_axum;
+use metrics_core::http::tower::HttpMetricsLayer;
 use metrics_core::{GaugeFn, count_errors, metric, timed};
 use serde::Deserialize;
 use voice_metrics::{
@@ -80,40 +81,18 @@ pub fn app() -> Router {
         .route("/admin", get(admin))
         .route("/trunk", post(set_trunk_state))
         .with_state(Arc::new(AppState::default()))
-        .layer(middleware::from_fn(record_request))
+        // Counts and times every request by route template (`/users/{id}`, not `/users/42`;
+        // `unmatched` for 404s), so the `endpoint` label stays low-cardinality.
+        .layer(HttpMetricsLayer::from_metrics(
+            &HTTP_REQUESTS_TOTAL,
+            &HTTP_REQUEST_DURATION_SECONDS,
+            &HTTP_REQUESTS_IN_FLIGHT,
+        ))
 }
 
 /// Serves [`app`] on `listener` until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
     axum::serve(listener, app()).await
-}
-
-/// Counts and times every request by route template (`/users/{id}`, not `/users/42`), so the
-/// `endpoint` label stays low-cardinality.
-async fn record_request(request: Request, next: Next) -> Response {
-    let method = request.method().as_str().to_owned();
-    let endpoint = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
-    let started = Instant::now();
-    let response = {
-        let _in_flight = HTTP_REQUESTS_IN_FLIGHT.track_inprogress();
-        next.run(request).await
-    };
-    let status = response.status();
-    HTTP_REQUESTS_TOTAL
-        .get(HttpRequest {
-            method: &method,
-            endpoint: &endpoint,
-            status: status.as_u16(),
-        })
-        .inc();
-    HTTP_REQUEST_DURATION_SECONDS
-        .with_label_values(&[method.as_str(), endpoint.as_str()])
-        .observe(started.elapsed().as_secs_f64());
-    response
 }
 
 /// Issuing a call id is what "setting up a call" stands for here: timed into the

@@ -13,6 +13,8 @@ pub mod hyper;
 pub mod standalone;
 #[cfg(feature = "tls")]
 mod tls;
+#[cfg(feature = "tower")]
+pub mod tower;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,0 +1,166 @@
+//! Families whose names are only known at run time (the tower layer's configurable names, the
+//! `metrics` facade's keys): they join the one registry through [`Registry::register`], so
+//! they are in every exposition format and clash with `#[metric]` statics by the same rules.
+//!
+//! [`Registry::register`]: crate::Registry::register
+
+use prometheus::core::{Collector, Desc};
+use prometheus::proto;
+
+use crate::{Collect, Descriptor, Error, Options, registry};
+
+/// Checks a metric name against the exposition formats' rules (`[a-zA-Z_:][a-zA-Z0-9_:]*`, no
+/// reserved `__` prefix), with a message that says what to change.
+pub(crate) fn check_metric_name(name: &str) -> Result<(), Error> {
+    let valid = name.chars().enumerate().all(|(i, c)| {
+        c.is_ascii_alphabetic() || c == '_' || c == ':' || (i > 0 && c.is_ascii_digit())
+    });
+    if name.is_empty() || !valid {
+        return Err(invalid(
+            name,
+            format!(
+                "`{name}` is not a valid metric name: use ASCII letters, digits, `_` and `:`, not \
+             starting with a digit"
+            ),
+        ));
+    }
+    if name.starts_with("__") {
+        return Err(invalid(
+            name,
+            format!("`{name}` is not a valid metric name: names starting with `__` are reserved"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a label name (`[a-zA-Z_][a-zA-Z0-9_]*`, no `__` prefix, not `le` or `quantile`, which
+/// histograms and summaries add themselves).
+pub(crate) fn check_label_name(name: &str) -> Result<(), Error> {
+    let valid = name
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_alphabetic() || c == '_' || (i > 0 && c.is_ascii_digit()));
+    if name.is_empty() || !valid {
+        return Err(invalid(
+            name,
+            format!(
+                "`{name}` is not a valid label name: use ASCII letters, digits and `_`, not \
+             starting with a digit"
+            ),
+        ));
+    }
+    if name.starts_with("__") {
+        return Err(invalid(
+            name,
+            format!("`{name}` is not a valid label name: names starting with `__` are reserved"),
+        ));
+    }
+    if name == "le" || name == "quantile" {
+        return Err(invalid(
+            name,
+            format!(
+                "`{name}` is not a valid label name: histograms and summaries use it themselves"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn invalid(name: &str, message: String) -> Error {
+    Error::InvalidName {
+        name: name.to_owned(),
+        message,
+    }
+}
+
+/// A descriptor for a family made at run time. Leaked: such families live as long as the
+/// program, as `#[metric]` statics do, and there are as many as configured names, not series.
+pub(crate) fn leak_descriptor(
+    name: &str,
+    help: &str,
+    labels: &[&str],
+    buckets: &'static [f64],
+) -> &'static Descriptor {
+    let labels: Vec<&'static str> = labels
+        .iter()
+        .map(|label| &*Box::leak(Box::<str>::from(*label)))
+        .collect();
+    Box::leak(Box::new(Descriptor {
+        name: Box::leak(Box::<str>::from(name)),
+        help: Box::leak(Box::<str>::from(help)),
+        labels: Box::leak(labels.into_boxed_slice()),
+        buckets,
+        module_path: "(created at run time)",
+        file: "",
+        line: 0,
+        options: Options::NONE,
+    }))
+}
+
+/// Adds a family made at run time to the registry, refused with [`Error::NameClash`] when one
+/// of its names is already on the wire.
+pub(crate) fn register(family: &'static dyn Collect) -> Result<(), Error> {
+    let desc = family.desc();
+    let labels = desc
+        .labels
+        .iter()
+        .map(|label| (*label).to_owned())
+        .collect();
+    let prometheus_desc = Desc::new(
+        desc.name.to_owned(),
+        desc.help.to_owned(),
+        labels,
+        Default::default(),
+    )
+    .map_err(|error| invalid(desc.name, format!("`{}`: {error}", desc.name)))?;
+    registry().register(Box::new(Dynamic {
+        family,
+        desc: prometheus_desc,
+    }))
+}
+
+/// A run-time family, seen by the registry as a `prometheus` collector.
+struct Dynamic {
+    family: &'static dyn Collect,
+    desc: Desc,
+}
+
+impl Collector for Dynamic {
+    fn desc(&self) -> Vec<&Desc> {
+        vec![&self.desc]
+    }
+
+    fn collect(&self) -> Vec<proto::MetricFamily> {
+        let desc = self.family.desc();
+        let mut family = proto::MetricFamily::default();
+        family.set_name(desc.name.to_owned());
+        family.set_help(desc.help.to_owned());
+        family.set_field_type(self.family.metric_type().to_proto());
+        family.set_metric(self.family.collect());
+        vec![family]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_exposition_rules() {
+        assert_eq!(check_metric_name("http:requests_total"), Ok(()));
+        assert_eq!(
+            check_metric_name("1xx").unwrap_err().to_string(),
+            "`1xx` is not a valid metric name: use ASCII letters, digits, `_` and `:`, not \
+             starting with a digit"
+        );
+        assert!(check_metric_name("a-b").is_err());
+        assert!(check_metric_name("").is_err());
+        assert!(check_metric_name("__x").is_err());
+        assert_eq!(check_label_name("route_2"), Ok(()));
+        assert!(check_label_name("a:b").is_err());
+        assert_eq!(
+            check_label_name("le").unwrap_err().to_string(),
+            "`le` is not a valid label name: histograms and summaries use it themselves"
+        );
+    }
+}
