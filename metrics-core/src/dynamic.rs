@@ -67,7 +67,7 @@ pub(crate) fn check_label_name(name: &str) -> Result<(), Error> {
 }
 
 fn invalid(name: &str, message: String) -> Error {
-    Error::InvalidName {
+    Error::Refused {
         name: name.to_owned(),
         message,
     }

@@ -74,11 +74,12 @@ pub enum Error {
         with: String,
     },
     /// A metric or label name given at run time (a configured name of the tower layer, a key of
-    /// the `metrics` facade) that the exposition formats do not allow.
-    InvalidName {
+    /// the `metrics` facade) that was refused: the exposition formats do not allow it, it is
+    /// already used with another type, or a `#[metric]` static already exposes it.
+    Refused {
         /// The name as given.
         name: String,
-        /// What is wrong with it and what to use instead.
+        /// What is wrong with it (naming everything involved) and what to do instead.
         message: String,
     },
 }
@@ -138,7 +139,7 @@ impl fmt::Display for Error {
                 "cannot register the collector: its metric name `{name}` clashes with {with}; \
                  rename its metric or leave it out"
             ),
-            Error::InvalidName { message, .. } => f.write_str(message),
+            Error::Refused { message, .. } => f.write_str(message),
         }
     }
 }

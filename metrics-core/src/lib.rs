@@ -140,9 +140,11 @@ mod callback;
 mod counter;
 mod created;
 mod desc;
-#[cfg(feature = "tower")]
+#[cfg(any(feature = "tower", feature = "metrics-facade"))]
 mod dynamic;
 mod error;
+#[cfg(feature = "metrics-facade")]
+pub mod facade;
 mod family;
 mod gauge;
 mod histogram;

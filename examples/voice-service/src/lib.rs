@@ -19,7 +19,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -31,6 +31,7 @@ use http_metrics::{
     HTTP_REQUESTS_TOTAL, SECURITY_VIOLATIONS_TOTAL, Violation,
 };
 use metrics_core::LabelValue;
+use metrics_core::facade::FacadeRecorder;
 use metrics_core::http::MetricsEndpoint;
 use metrics_core::http::axum as metrics_axum;
 use metrics_core::http::tower::HttpMetricsLayer;
@@ -88,6 +89,22 @@ pub fn app() -> Router {
             &HTTP_REQUEST_DURATION_SECONDS,
             &HTTP_REQUESTS_IN_FLIGHT,
         ))
+}
+
+/// Installs the `metrics` facade's recorder (so that crates reporting through
+/// `metrics::counter!` and friends land in the one registry) and starts Tokio's runtime
+/// metrics (`tokio_workers_count`, `tokio_total_busy_duration`, ...), reported every second
+/// through that facade by `tokio-metrics`. Call it once, inside the runtime, before serving.
+pub fn report_runtime_metrics() -> Result<FacadeRecorder, String> {
+    let recorder = FacadeRecorder::new()
+        .install()
+        .map_err(|error| format!("cannot install the metrics facade's recorder: {error}"))?;
+    tokio::spawn(
+        tokio_metrics::RuntimeMetricsReporterBuilder::default()
+            .with_interval(Duration::from_secs(1))
+            .describe_and_run(),
+    );
+    Ok(recorder)
 }
 
 /// Serves [`app`] on `listener` until the process ends.

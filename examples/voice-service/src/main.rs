@@ -71,6 +71,10 @@ async fn main() -> ExitCode {
         eprintln!("voice-service: {error}");
         return ExitCode::FAILURE;
     }
+    if let Err(message) = voice_service::report_runtime_metrics() {
+        eprintln!("voice-service: {message}");
+        return ExitCode::FAILURE;
+    }
     let listener = match tokio::net::TcpListener::bind(SocketAddr::from((host, port))).await {
         Ok(listener) => listener,
         Err(error) => {

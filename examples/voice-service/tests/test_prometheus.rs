@@ -301,6 +301,20 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
         "2",
         deadline,
     );
+    // Tokio's runtime metrics, which tokio-metrics reports through the `metrics` facade: the
+    // facade's recorder puts them in the one registry, next to the `#[metric]` statics.
+    wait_for(
+        &web,
+        "count(tokio_workers_count > 0 and on (instance) voice_service_build_info)",
+        "2",
+        deadline,
+    );
+    wait_for(
+        &web,
+        "count(tokio_total_busy_duration_total >= 0)",
+        "2",
+        deadline,
+    );
 
     // Both scrapes used OpenMetrics (Prometheus asks for it first) without errors.
     let (status, targets) = http(&web, "GET", "/api/v1/targets");

@@ -279,7 +279,7 @@ impl HttpMetricsBuilder {
     /// Creates the three metrics and adds them to the registry, or reuses them when a layer
     /// with the same settings was built before.
     ///
-    /// Fails with [`Error::InvalidName`] for a name the exposition formats do not allow (or
+    /// Fails with [`Error::Refused`] for a name the exposition formats do not allow (or
     /// buckets that are not strictly increasing), and with [`Error::NameClash`] when a metric
     /// already in the registry uses one of the names.
     pub fn build(self) -> Result<HttpMetricsLayer, Error> {
@@ -302,7 +302,7 @@ impl HttpMetricsBuilder {
         }
         let [method, endpoint, status] = &self.labels;
         if method == endpoint || endpoint == status || method == status {
-            return Err(Error::InvalidName {
+            return Err(Error::Refused {
                 name: method.clone(),
                 message: format!(
                     "the label names {:?} must be three different names",
@@ -312,7 +312,7 @@ impl HttpMetricsBuilder {
         }
         let ordered = self.buckets.windows(2).all(|pair| pair[0] < pair[1]);
         if self.buckets.is_empty() || !ordered || self.buckets.iter().any(|b| b.is_nan()) {
-            return Err(Error::InvalidName {
+            return Err(Error::Refused {
                 name: self.duration_seconds.clone(),
                 message: format!(
                     "the buckets of `{}` must be non-empty and strictly increasing, got {:?}",
