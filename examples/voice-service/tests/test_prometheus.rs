@@ -305,7 +305,7 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
     // facade's recorder puts them in the one registry, next to the `#[metric]` statics.
     wait_for(
         &web,
-        "count(tokio_workers_count > 0 and on (instance) voice_service_build_info)",
+        "count(tokio_workers > 0 and on (instance) voice_service_build_info)",
         "2",
         deadline,
     );
