@@ -4,10 +4,9 @@
 //!
 //! [`Registry::register`]: crate::Registry::register
 
-use prometheus::core::{Collector, Desc};
-use prometheus::proto;
+use std::panic::Location;
 
-use crate::{Collect, Descriptor, Error, Options, registry};
+use crate::{Descriptor, Error, Options};
 
 /// Checks a metric name against the exposition formats' rules (`[a-zA-Z_:][a-zA-Z0-9_:]*`, no
 /// reserved `__` prefix), with a message that says what to change.
@@ -73,13 +72,15 @@ fn invalid(name: &str, message: String) -> Error {
     }
 }
 
-/// A descriptor for a family made at run time. Leaked: such families live as long as the
-/// program, as `#[metric]` statics do, and there are as many as configured names, not series.
+/// A descriptor for a family made at run time, at `location` (the code that configured it, for
+/// the catalog). Leaked: such families live as long as the program, as `#[metric]` statics do,
+/// and there are as many as configured names, not series.
 pub(crate) fn leak_descriptor(
     name: &str,
     help: &str,
     labels: &[&str],
     buckets: &'static [f64],
+    location: Option<&'static Location<'static>>,
 ) -> &'static Descriptor {
     let labels: Vec<&'static str> = labels
         .iter()
@@ -90,54 +91,89 @@ pub(crate) fn leak_descriptor(
         help: Box::leak(Box::<str>::from(help)),
         labels: Box::leak(labels.into_boxed_slice()),
         buckets,
-        module_path: "(created at run time)",
-        file: "",
-        line: 0,
+        module_path: "",
+        file: location.map_or("", Location::file),
+        line: location.map_or(0, Location::line),
         options: Options::NONE,
     }))
 }
 
-/// Adds a family made at run time to the registry, refused with [`Error::NameClash`] when one
-/// of its names is already on the wire.
-pub(crate) fn register(family: &'static dyn Collect) -> Result<(), Error> {
-    let desc = family.desc();
-    let labels = desc
-        .labels
-        .iter()
-        .map(|label| (*label).to_owned())
-        .collect();
-    let prometheus_desc = Desc::new(
-        desc.name.to_owned(),
-        desc.help.to_owned(),
-        labels,
-        Default::default(),
-    )
-    .map_err(|error| invalid(desc.name, format!("`{}`: {error}", desc.name)))?;
-    registry().register(Box::new(Dynamic {
-        family,
-        desc: prometheus_desc,
-    }))
-}
+#[cfg(feature = "tower")]
+pub(crate) use families::register;
+#[cfg(all(feature = "tower", feature = "catalog"))]
+pub(crate) use families::runtime_families;
 
-/// A run-time family, seen by the registry as a `prometheus` collector.
-struct Dynamic {
-    family: &'static dyn Collect,
-    desc: Desc,
-}
+/// Families made at run time through the registry's collector interface: only the tower
+/// layer's (the facade's are collectors of their own, whose series change after registration).
+#[cfg(feature = "tower")]
+mod families {
+    use std::sync::{Mutex, PoisonError};
 
-impl Collector for Dynamic {
-    fn desc(&self) -> Vec<&Desc> {
-        vec![&self.desc]
+    use prometheus::core::{Collector, Desc};
+    use prometheus::proto;
+
+    use super::invalid;
+    use crate::{Collect, Error, registry};
+
+    /// Adds a family made at run time to the registry, refused with [`Error::NameClash`] when one
+    /// of its names is already on the wire.
+    pub(crate) fn register(family: &'static dyn Collect) -> Result<(), Error> {
+        let desc = family.desc();
+        let labels = desc
+            .labels
+            .iter()
+            .map(|label| (*label).to_owned())
+            .collect();
+        let prometheus_desc = Desc::new(
+            desc.name.to_owned(),
+            desc.help.to_owned(),
+            labels,
+            Default::default(),
+        )
+        .map_err(|error| invalid(desc.name, format!("`{}`: {error}", desc.name)))?;
+        registry().register(Box::new(Dynamic {
+            family,
+            desc: prometheus_desc,
+        }))?;
+        RUNTIME
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(family);
+        Ok(())
     }
 
-    fn collect(&self) -> Vec<proto::MetricFamily> {
-        let desc = self.family.desc();
-        let mut family = proto::MetricFamily::default();
-        family.set_name(desc.name.to_owned());
-        family.set_help(desc.help.to_owned());
-        family.set_field_type(self.family.metric_type().to_proto());
-        family.set_metric(self.family.collect());
-        vec![family]
+    /// The families [`register`] added, for the catalog.
+    static RUNTIME: Mutex<Vec<&'static dyn Collect>> = Mutex::new(Vec::new());
+
+    /// Every family made at run time with [`register`].
+    #[cfg(feature = "catalog")]
+    pub(crate) fn runtime_families() -> Vec<&'static dyn Collect> {
+        RUNTIME
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// A run-time family, seen by the registry as a `prometheus` collector.
+    struct Dynamic {
+        family: &'static dyn Collect,
+        desc: Desc,
+    }
+
+    impl Collector for Dynamic {
+        fn desc(&self) -> Vec<&Desc> {
+            vec![&self.desc]
+        }
+
+        fn collect(&self) -> Vec<proto::MetricFamily> {
+            let desc = self.family.desc();
+            let mut family = proto::MetricFamily::default();
+            family.set_name(desc.name.to_owned());
+            family.set_help(desc.help.to_owned());
+            family.set_field_type(self.family.metric_type().to_proto());
+            family.set_metric(self.family.collect());
+            vec![family]
+        }
     }
 }
 

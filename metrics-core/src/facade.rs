@@ -335,7 +335,7 @@ impl FacadeRecorder {
         let family = Arc::new(FacadeFamily {
             name: exposed.clone(),
             kind,
-            desc: leak_descriptor(&exposed, "", &[], buckets),
+            desc: leak_descriptor(&exposed, "", &[], buckets, None),
             module,
             description: RwLock::new(description),
             series: RwLock::default(),
@@ -407,7 +407,7 @@ impl FacadeRecorder {
 }
 
 /// What the catalog lists of the facade's families (of every recorder), sorted by name.
-#[allow(dead_code)]
+#[cfg(feature = "catalog")]
 pub(crate) fn families() -> Vec<FacadeFamilyInfo> {
     let all = ALL_FAMILIES.lock().unwrap_or_else(PoisonError::into_inner);
     let mut infos: Vec<FacadeFamilyInfo> = all.iter().map(|family| family.info()).collect();
@@ -517,7 +517,7 @@ struct FacadeFamily {
 }
 
 /// What the catalog shows of a facade family.
-#[allow(dead_code)]
+#[cfg(feature = "catalog")]
 pub(crate) struct FacadeFamilyInfo {
     pub(crate) name: String,
     pub(crate) metric_type: MetricType,
@@ -579,7 +579,7 @@ impl FacadeFamily {
         }
     }
 
-    #[allow(dead_code)]
+    #[cfg(feature = "catalog")]
     fn info(&self) -> FacadeFamilyInfo {
         let unit = self
             .description

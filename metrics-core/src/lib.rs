@@ -137,6 +137,8 @@ extern crate self as metrics_core;
 mod atomic;
 mod build_info;
 mod callback;
+#[cfg(feature = "catalog")]
+pub mod catalog;
 mod counter;
 mod created;
 mod desc;
@@ -147,6 +149,8 @@ mod error;
 pub mod facade;
 mod family;
 mod gauge;
+#[cfg(feature = "catalog")]
+mod grafana;
 mod histogram;
 pub mod http;
 mod info;
@@ -312,7 +316,7 @@ pub use crate::info::Info;
 pub use crate::inprogress::InProgress;
 pub use crate::instrument::ErrorKind;
 pub use crate::label::{LabelSet, LabelValue, MAX_CLOSED_SERIES, closed_len};
-pub use crate::metric::{Collect, Metric, MetricType};
+pub use crate::metric::{Collect, LabelValues, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::registry::{Registry, registry};

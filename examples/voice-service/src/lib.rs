@@ -103,15 +103,35 @@ pub fn report_runtime_metrics() -> Result<FacadeRecorder, String> {
     let recorder = FacadeRecorder::new()
         .install()
         .map_err(|error| format!("cannot install the metrics facade's recorder: {error}"))?;
-    tokio::spawn(
-        tokio_metrics::RuntimeMetricsReporterBuilder::default()
-            .with_interval(Duration::from_secs(1))
-            .with_metrics_transformer(|name| {
-                metrics::Key::from_static_name(name.strip_suffix("_count").unwrap_or(name))
-            })
-            .describe_and_run(),
-    );
+    // Described and built here, not in the task: the facade's families exist when this
+    // returns, so that the catalog lists them.
+    let reporter = tokio_metrics::RuntimeMetricsReporterBuilder::default()
+        .with_interval(Duration::from_secs(1))
+        .with_metrics_transformer(|name| {
+            metrics::Key::from_static_name(name.strip_suffix("_count").unwrap_or(name))
+        })
+        .describe()
+        .build();
+    tokio::spawn(reporter.run());
     Ok(recorder)
+}
+
+/// The metrics the service's dashboard shows: every metric of the catalog except this
+/// library's own error counters (`metrics_core_*`), which have series only after something
+/// went wrong (a rejected sample, a cardinality overflow, a refused facade key), so their
+/// panels would stay empty.
+pub fn dashboard_catalog() -> metrics_core::catalog::Catalog {
+    let mut catalog = metrics_core::catalog::catalog();
+    catalog
+        .metrics
+        .retain(|metric| !metric.name.starts_with("metrics_core_"));
+    catalog
+}
+
+/// The Grafana dashboard of the service (checked in as `docs/grafana-voice-service.json`),
+/// generated from [`dashboard_catalog`].
+pub fn grafana_dashboard() -> String {
+    dashboard_catalog().grafana_dashboard("Voice service", "voice-service")
 }
 
 /// Serves [`app`] on `listener` until the process ends.

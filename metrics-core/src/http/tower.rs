@@ -33,6 +33,7 @@
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::panic::Location;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
@@ -104,6 +105,7 @@ impl HttpMetricsLayer {
     ///
     /// Fails with [`Error::NameClash`] when a `#[metric]` of the program already uses one of
     /// these names (record into it with [`from_metrics`](Self::from_metrics) instead).
+    #[track_caller]
     pub fn new() -> Result<Self, Error> {
         Self::builder().build()
     }
@@ -176,14 +178,7 @@ impl HttpMetricsLayer {
 
     fn start<B>(&self, request: &Request<B>) -> Active {
         let config = &self.config;
-        #[cfg(feature = "axum")]
-        let matched = request
-            .extensions()
-            .get::<::axum::extract::MatchedPath>()
-            .map(|matched| Endpoint::Matched(matched.clone()));
-        #[cfg(not(feature = "axum"))]
-        let matched: Option<Endpoint> = None;
-        let endpoint = matched.unwrap_or_else(|| {
+        let endpoint = matched_route(request).unwrap_or_else(|| {
             let path = request.uri().path();
             match config.known_paths.get(path) {
                 Some(known) => Endpoint::Known(known.clone()),
@@ -282,7 +277,9 @@ impl HttpMetricsBuilder {
     /// Fails with [`Error::Refused`] for a name the exposition formats do not allow (or
     /// buckets that are not strictly increasing), and with [`Error::NameClash`] when a metric
     /// already in the registry uses one of the names.
+    #[track_caller]
     pub fn build(self) -> Result<HttpMetricsLayer, Error> {
+        let location = Location::caller();
         // Layers are built once per router, but tests and programs with several routers build
         // the same one again: reuse its metrics instead of refusing the names as taken.
         static BUILT: Mutex<Vec<(HttpMetricsBuilder, Metrics)>> = Mutex::new(Vec::new());
@@ -325,18 +322,21 @@ impl HttpMetricsBuilder {
             "Total HTTP requests, by method, route template and status code.",
             &[method, endpoint, status],
             &[],
+            Some(location),
         );
         let duration = dynamic::leak_descriptor(
             &self.duration_seconds,
             "HTTP request duration until the response head, by method and route template.",
             &[method, endpoint],
             self.buckets,
+            Some(location),
         );
         let in_flight = dynamic::leak_descriptor(
             &self.in_flight,
             "HTTP requests being handled right now.",
             &[],
             &[],
+            Some(location),
         );
         let metrics = Metrics {
             requests: Box::leak(Box::new(MetricVec::<IntCounter, 3>::__new(requests))),
@@ -456,6 +456,21 @@ impl Drop for Active {
     fn drop(&mut self) {
         self.config.metrics.in_flight.dec();
     }
+}
+
+/// The route template axum matched, when the layer runs inside an axum router.
+#[cfg(feature = "axum")]
+fn matched_route<B>(request: &Request<B>) -> Option<Endpoint> {
+    request
+        .extensions()
+        .get::<::axum::extract::MatchedPath>()
+        .map(|matched| Endpoint::Matched(matched.clone()))
+}
+
+/// Without axum, no router tells the layer its route.
+#[cfg(not(feature = "axum"))]
+fn matched_route<B>(_request: &Request<B>) -> Option<Endpoint> {
+    None
 }
 
 /// The method as a label value from a closed set.
