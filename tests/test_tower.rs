@@ -306,6 +306,13 @@ fn names_are_checked_and_clashes_with_statics_refused() {
              metric or leave it out"
         )
     );
+    // All or nothing: the clash left none of the three behind, so the names are still free.
+    let retried = HttpMetricsLayer::builder()
+        .requests_total("tower_retried_total")
+        .duration_seconds("tower_taken_duration_seconds")
+        .in_flight("tower_taken_in_flight")
+        .build();
+    assert!(retried.is_ok(), "{retried:?}");
     let invalid = HttpMetricsLayer::builder()
         .requests_total("http-requests")
         .build()

@@ -115,30 +115,30 @@ mod families {
     use super::invalid;
     use crate::{Collect, Error, registry};
 
-    /// Adds a family made at run time to the registry, refused with [`Error::NameClash`] when one
-    /// of its names is already on the wire.
-    pub(crate) fn register(family: &'static dyn Collect) -> Result<(), Error> {
-        let desc = family.desc();
-        let labels = desc
-            .labels
-            .iter()
-            .map(|label| (*label).to_owned())
-            .collect();
-        let prometheus_desc = Desc::new(
-            desc.name.to_owned(),
-            desc.help.to_owned(),
-            labels,
-            Default::default(),
-        )
-        .map_err(|error| invalid(desc.name, format!("`{}`: {error}", desc.name)))?;
+    /// Adds families made at run time to the registry, all or none: refused with
+    /// [`Error::NameClash`] when one of their names is already on the wire.
+    pub(crate) fn register(families: &[&'static dyn Collect]) -> Result<(), Error> {
+        let mut descs = Vec::with_capacity(families.len());
+        for family in families {
+            let desc = family.desc();
+            let labels = desc
+                .labels
+                .iter()
+                .map(|label| (*label).to_owned())
+                .collect();
+            let help = desc.help.to_owned();
+            let prometheus_desc = Desc::new(desc.name.to_owned(), help, labels, Default::default())
+                .map_err(|error| invalid(desc.name, format!("`{}`: {error}", desc.name)))?;
+            descs.push(prometheus_desc);
+        }
         registry().register(Box::new(Dynamic {
-            family,
-            desc: prometheus_desc,
+            families: families.to_vec(),
+            descs,
         }))?;
         RUNTIME
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(family);
+            .extend_from_slice(families);
         Ok(())
     }
 
@@ -154,26 +154,33 @@ mod families {
             .clone()
     }
 
-    /// A run-time family, seen by the registry as a `prometheus` collector.
+    /// Families made at run time together, seen by the registry as one `prometheus` collector.
     struct Dynamic {
-        family: &'static dyn Collect,
-        desc: Desc,
+        families: Vec<&'static dyn Collect>,
+        descs: Vec<Desc>,
     }
 
     impl Collector for Dynamic {
         fn desc(&self) -> Vec<&Desc> {
-            vec![&self.desc]
+            self.descs.iter().collect()
         }
 
         fn collect(&self) -> Vec<proto::MetricFamily> {
-            let desc = self.family.desc();
-            let mut family = proto::MetricFamily::default();
-            family.set_name(desc.name.to_owned());
-            family.set_help(desc.help.to_owned());
-            family.set_field_type(self.family.metric_type().to_proto());
-            family.set_metric(self.family.collect());
-            vec![family]
+            self.families
+                .iter()
+                .map(|family| to_proto(*family))
+                .collect()
         }
+    }
+
+    fn to_proto(family: &'static dyn Collect) -> proto::MetricFamily {
+        let desc = family.desc();
+        let mut proto = proto::MetricFamily::default();
+        proto.set_name(desc.name.to_owned());
+        proto.set_help(desc.help.to_owned());
+        proto.set_field_type(family.metric_type().to_proto());
+        proto.set_metric(family.collect());
+        proto
     }
 }
 

@@ -343,9 +343,7 @@ impl HttpMetricsBuilder {
             duration: Box::leak(Box::new(HistogramVec::<2>::__new(duration))),
             in_flight: Box::leak(Box::new(IntGauge::__new(in_flight))),
         };
-        dynamic::register(metrics.requests)?;
-        dynamic::register(metrics.duration)?;
-        dynamic::register(metrics.in_flight)?;
+        dynamic::register(&[metrics.requests, metrics.duration, metrics.in_flight])?;
         built.push((self, metrics));
         Ok(layer_of(metrics))
     }
