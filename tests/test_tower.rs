@@ -256,8 +256,7 @@ fn plain_services_use_known_paths_and_record_into_declared_statics() {
     assert_eq!(TOWER_API_REQUESTS_IN_FLIGHT.get(), 0);
 }
 
-/// A hyper service through `hyper-util`'s adapter is a tower service too; `poll_ready` and
-/// `call` pass through.
+/// `poll_ready` and `call` pass through the layer to any tower service.
 #[test]
 fn the_layer_is_a_tower_layer_for_any_http_service() {
     let layer = HttpMetricsLayer::builder()
@@ -371,4 +370,106 @@ fn the_default_layer_is_built_once_and_shared() {
             "http_requests_total"
         ]
     );
+}
+
+/// A real hyper 1 server: the layered service, through `hyper-util`'s tower adapter, answers on
+/// a loopback socket.
+#[test]
+fn a_hyper_server_serves_through_the_layer() {
+    use std::io::{Read, Write};
+
+    let layer = HttpMetricsLayer::builder()
+        .requests_total("tower_hyper_requests_total")
+        .duration_seconds("tower_hyper_request_duration_seconds")
+        .in_flight("tower_hyper_requests_in_flight")
+        .build()
+        .unwrap()
+        .known_paths(["/healthz"]);
+    let service = tower::ServiceBuilder::new().layer(layer).service_fn(
+        |request: Request<hyper::body::Incoming>| async move {
+            let status = if request.uri().path() == "/healthz" {
+                200
+            } else {
+                404
+            };
+            let mut response = Response::new(String::from("ok"));
+            *response.status_mut() = StatusCode::from_u16(status).unwrap();
+            Ok::<_, Infallible>(response)
+        },
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_io()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let service = hyper_util::service::TowerToHyperService::new(service.clone());
+            tokio::spawn(
+                hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service),
+            );
+        }
+    });
+    for path in ["/healthz", "/healthz", "/wp-login.php"] {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 "), "{answer}");
+    }
+    assert_eq!(
+        samples("tower_hyper_requests_total"),
+        "tower_hyper_requests_total{method=\"GET\",endpoint=\"/healthz\",status=\"200\"} 2\n\
+         tower_hyper_requests_total{method=\"GET\",endpoint=\"unmatched\",status=\"404\"} 1\n"
+    );
+}
+
+/// tonic: the layer wraps the `Routes` a tonic server serves (and goes on its builder like any
+/// tower layer); gRPC paths are fixed per method, so `known_paths` lists them. An unknown
+/// method is answered by tonic (HTTP 200, `grpc-status: 12`) and counted as `unmatched`.
+#[test]
+fn tonic_routes_and_servers_take_the_layer() {
+    let layer = HttpMetricsLayer::builder()
+        .requests_total("tower_grpc_requests_total")
+        .duration_seconds("tower_grpc_request_duration_seconds")
+        .in_flight("tower_grpc_requests_in_flight")
+        .build()
+        .unwrap()
+        .known_paths(["/helloworld.Greeter/SayHello"]);
+    let routes = tonic::service::Routes::default();
+    let service = tower::Layer::layer(&layer, routes.clone());
+    runtime().block_on(async {
+        for path in ["/helloworld.Greeter/SayHello", "/evil.Service/Probe"] {
+            let request = Request::post(path)
+                .header("content-type", "application/grpc")
+                .body(tonic::body::Body::empty())
+                .unwrap();
+            let response = service.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.headers()["grpc-status"], "12");
+        }
+    });
+    assert_eq!(
+        samples("tower_grpc_requests_total"),
+        "tower_grpc_requests_total{method=\"POST\",endpoint=\"/helloworld.Greeter/SayHello\",status=\"200\"} 1\n\
+         tower_grpc_requests_total{method=\"POST\",endpoint=\"unmatched\",status=\"200\"} 1\n"
+    );
+    // The server builder takes it as one of its layers: building the serve future checks the
+    // bounds tonic puts on a layered service (it is dropped unpolled, nothing listens).
+    let serve = tonic::transport::Server::builder()
+        .layer(layer)
+        .add_routes(routes)
+        .serve("127.0.0.1:0".parse().unwrap());
+    drop(serve);
 }
