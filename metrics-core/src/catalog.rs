@@ -2,11 +2,22 @@
 //! `catalog`): what a team reads to know what a binary exposes, and what dashboards are
 //! generated from.
 //!
-//! ```ignore
+//! ```
+//! use metrics_core::{IntCounter, metric};
+//!
+//! /// Jobs done.
+//! #[metric]
+//! static DOC_JOBS_TOTAL: IntCounter;
+//!
+//! # fn main() {
 //! if std::env::args().any(|arg| arg == "--list-metrics") {
 //!     print!("{}", metrics_core::catalog::catalog().to_markdown());
 //!     return;
 //! }
+//! let catalog = metrics_core::catalog::catalog();
+//! let jobs = catalog.metrics.iter().find(|m| m.name == "doc_jobs_total").unwrap();
+//! assert_eq!((jobs.metric_type, jobs.help.as_str()), ("counter", "Jobs done."));
+//! # }
 //! ```
 //!
 //! The catalog holds the `#[metric]` statics of every linked crate (with the crate, module,

@@ -2,15 +2,19 @@
 //! `gauge!` and `histogram!` from any crate (tokio-metrics, libraries, your own code) land in
 //! the one registry, next to the `#[metric]` statics, in every exposition format.
 //!
-//! ```ignore
-//! fn main() {
-//!     // Before anything records: handles taken earlier stay no-ops (the facade's rule).
-//!     let recorder = metrics_core::facade::FacadeRecorder::new().install().unwrap();
-//!     metrics::describe_counter!("jobs_done_total", "Jobs finished.");
-//!     metrics::counter!("jobs_done_total", "queue" => "mail").increment(1);
-//!     // ... /metrics now has `jobs_done_total{queue="mail"} 1`.
-//!     assert!(recorder.errors().is_empty());
-//! }
+//! ```
+//! // Before anything records: handles taken earlier stay no-ops (the facade's rule).
+//! let recorder = metrics_core::facade::FacadeRecorder::new().install().unwrap();
+//! metrics::describe_counter!("jobs_done_total", "Jobs finished.");
+//! metrics::counter!("jobs_done_total", "queue" => "mail").increment(1);
+//! let expected = [
+//!     "# HELP jobs_done_total Jobs finished.",
+//!     "# TYPE jobs_done_total counter",
+//!     "jobs_done_total{queue=\"mail\"} 1",
+//! ];
+//! let text = metrics_core::registry().render_only(&["jobs_done_total"]);
+//! assert_eq!(text, expected.join("\n") + "\n");
+//! assert!(recorder.errors().is_empty());
 //! ```
 //!
 //! - `describe_*` sets the `# HELP` text. A unit that the name does not already end with is
@@ -19,7 +23,7 @@
 //! - A counter named without `_total` is exposed with it (`tokio_total_busy_duration_total`),
 //!   so that the text format and OpenMetrics, which adds it, give Prometheus one name.
 //! - Counters are integer counters (`absolute` never moves one backwards), gauges are floats,
-//!   histograms get [`DEFAULT_BUCKETS`](crate::DEFAULT_BUCKETS) unless
+//!   histograms get [`DEFAULT_BUCKETS`] unless
 //!   [`FacadeRecorder::buckets`] or [`buckets_for`](FacadeRecorder::buckets_for) says otherwise.
 //! - Nothing panics and nothing is lost silently. A key that cannot be exposed (an invalid
 //!   metric or label name, a label given twice, a name used with another type, a name a
@@ -29,7 +33,7 @@
 //!   (standard error unless [`on_error`](FacadeRecorder::on_error) says otherwise).
 //! - A family holds at most [`max_series`](FacadeRecorder::max_series) label combinations;
 //!   later ones share one overflow series whose values are
-//!   [`OVERFLOW_LABEL_VALUE`](crate::OVERFLOW_LABEL_VALUE), counted in
+//!   [`OVERFLOW_LABEL_VALUE`], counted in
 //!   `metrics_core_cardinality_overflow_total`, as for `#[metric]` families.
 
 use std::collections::{BTreeMap, HashMap};

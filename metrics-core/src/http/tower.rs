@@ -9,21 +9,24 @@
 //!   request is cancelled (its future dropped), which is then not counted.
 //!
 //! The `endpoint` label is the route template, never the raw path, so that clients cannot
-//! create series by sending paths: axum's [`MatchedPath`](::axum::extract::MatchedPath) (`/users/{id}`)
-//! when the layer runs inside an axum router (feature `axum`), else the path itself if it is
+//! create series by sending paths: axum's `MatchedPath` (`/users/{id}`) when the layer runs
+//! inside an axum router (feature `axum`), else the path itself if it is
 //! one of the [`known_paths`](HttpMetricsLayer::known_paths) (for hyper and tonic, whose paths
 //! are fixed), else one fixed value, [`UNMATCHED_ENDPOINT`] (404s, scanners). Methods outside
 //! the nine standard ones are [`OTHER_METHOD`]; a service error (not a response) is the status
 //! `error`. Every label is bounded whatever clients send.
 //!
-//! ```ignore
+//! ```
 //! use metrics_core::http::tower::HttpMetricsLayer;
 //!
-//! let app = axum::Router::new()
-//!     .route("/users/{id}", axum::routing::get(get_user))
+//! # fn main() -> Result<(), metrics_core::Error> {
+//! let app: axum::Router = axum::Router::new()
+//!     .route("/users/{id}", axum::routing::get(|| async { "user" }))
 //!     // `Router::layer` runs the layer after routing (so it sees the matched route) and
 //!     // around the fallback too (so 404s are counted, as `unmatched`).
 //!     .layer(HttpMetricsLayer::new()?);
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! Names and labels are configurable in two ways: [`HttpMetricsLayer::builder`] names the
@@ -119,22 +122,30 @@ impl HttpMetricsLayer {
     /// (method, endpoint and status, in that order, named as you like), a histogram with two
     /// (method, endpoint) and a gauge.
     ///
-    /// ```ignore
+    /// ```
+    /// use metrics_core::http::tower::HttpMetricsLayer;
+    /// use metrics_core::{HistogramVec, IntCounterVec, IntGauge, metric};
+    ///
     /// /// Total HTTP requests, by method, route and status code.
     /// #[metric(labels = ["method", "route", "code"])]
     /// pub static API_REQUESTS_TOTAL: IntCounterVec;
+    ///
     /// /// HTTP request duration, by method and route.
     /// #[metric(labels = ["method", "route"])]
     /// pub static API_REQUEST_DURATION_SECONDS: HistogramVec;
+    ///
     /// /// HTTP requests being handled.
     /// #[metric]
     /// pub static API_REQUESTS_IN_FLIGHT: IntGauge;
     ///
+    /// # fn main() {
     /// let layer = HttpMetricsLayer::from_metrics(
     ///     &API_REQUESTS_TOTAL,
     ///     &API_REQUEST_DURATION_SECONDS,
     ///     &API_REQUESTS_IN_FLIGHT,
     /// );
+    /// # let _ = layer;
+    /// # }
     /// ```
     pub fn from_metrics(
         requests: &'static IntCounterVec<3>,
@@ -209,7 +220,10 @@ impl<S> Layer<S> for HttpMetricsLayer {
 /// Names, labels and buckets of the metrics [`HttpMetricsLayer::new`] creates; from
 /// [`HttpMetricsLayer::builder`].
 ///
-/// ```ignore
+/// ```
+/// use metrics_core::http::tower::HttpMetricsLayer;
+///
+/// # fn main() -> Result<(), metrics_core::Error> {
 /// let layer = HttpMetricsLayer::builder()
 ///     .requests_total("api_requests_total")
 ///     .duration_seconds("api_request_duration_seconds")
@@ -217,6 +231,9 @@ impl<S> Layer<S> for HttpMetricsLayer {
 ///     .label_names("verb", "route", "code")
 ///     .buckets(&[0.01, 0.1, 1.0])
 ///     .build()?;
+/// # let _ = layer;
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpMetricsBuilder {
