@@ -105,13 +105,15 @@ pub fn report_runtime_metrics() -> Result<FacadeRecorder, String> {
         .map_err(|error| format!("cannot install the metrics facade's recorder: {error}"))?;
     // Described and built here, not in the task: the facade's families exist when this
     // returns, so that the catalog lists them.
-    let reporter = tokio_metrics::RuntimeMetricsReporterBuilder::default()
+    let mut reporter = tokio_metrics::RuntimeMetricsReporterBuilder::default()
         .with_interval(Duration::from_secs(1))
         .with_metrics_transformer(|name| {
             metrics::Key::from_static_name(name.strip_suffix("_count").unwrap_or(name))
         })
         .describe()
         .build();
+    // A first report now, so that the first scrape has values, not zeros.
+    reporter.run_once();
     tokio::spawn(reporter.run());
     Ok(recorder)
 }
