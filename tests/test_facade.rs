@@ -179,6 +179,31 @@ fn refused_keys_get_no_op_handles_and_are_counted_and_reported_once() {
 }
 
 #[test]
+fn histograms_with_buckets_out_of_order_are_refused() {
+    let recorder = FacadeRecorder::new()
+        .buckets_for("facade_bad_", &[1.0, 1.0])
+        .on_error(|_| {});
+    with_local_recorder(&recorder, || {
+        metrics::histogram!("facade_bad_seconds").record(1.0);
+        metrics::histogram!("facade_good_seconds").record(1.0);
+    });
+    let errors: Vec<String> = recorder.errors().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            "the buckets of `facade_bad_seconds` must be non-empty and strictly increasing, got \
+          [1.0, 1.0]"
+        ]
+    );
+    assert_eq!(registry().render_only(&["facade_bad_seconds"]), "");
+    assert!(
+        registry()
+            .render_only(&["facade_good_seconds"])
+            .contains("facade_good_seconds_count 1\n")
+    );
+}
+
+#[test]
 fn a_family_past_its_limit_sends_new_label_values_to_one_overflow_series() {
     let recorder = FacadeRecorder::new().max_series(2);
     with_local_recorder(&recorder, || {

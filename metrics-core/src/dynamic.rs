@@ -65,6 +65,21 @@ pub(crate) fn check_label_name(name: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Checks a histogram's bucket bounds: at least one, strictly increasing, none NaN.
+pub(crate) fn check_buckets(name: &str, buckets: &[f64]) -> Result<(), Error> {
+    let ordered = buckets.windows(2).all(|pair| pair[0] < pair[1]);
+    if buckets.is_empty() || !ordered || buckets.iter().any(|bound| bound.is_nan()) {
+        return Err(invalid(
+            name,
+            format!(
+                "the buckets of `{name}` must be non-empty and strictly increasing, got \
+                 {buckets:?}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn invalid(name: &str, message: String) -> Error {
     Error::Refused {
         name: name.to_owned(),

@@ -49,7 +49,7 @@ use prometheus::core::{Collector, Desc};
 use prometheus::proto;
 
 use crate::atomic::AtomicF64;
-use crate::dynamic::{check_label_name, check_metric_name, leak_descriptor};
+use crate::dynamic::{check_buckets, check_label_name, check_metric_name, leak_descriptor};
 use crate::interop::exposed_names;
 use crate::metric::label_pair;
 use crate::{
@@ -58,25 +58,32 @@ use crate::{
 };
 
 /// Keys of the `metrics` facade that were refused, by reason (`invalid_name`, `invalid_label`,
-/// `type_mismatch`, `name_clash`).
+/// `invalid_buckets`, `type_mismatch`, `name_clash`).
 #[metric(labels = ["reason"])]
 static METRICS_CORE_FACADE_REJECTED_TOTAL: IntCounterVec;
 
 /// The `metrics` facade's recorder, writing into the one registry; see the
-/// [module documentation](self). Cheap to clone: clones share everything.
+/// [module documentation](self). Cheap to clone: clones share their families and errors; the
+/// settings (buckets, series limit, error hook) are each handle's own, and apply to the
+/// families it creates.
 #[derive(Clone)]
 pub struct FacadeRecorder {
+    settings: Arc<Settings>,
     shared: Arc<Shared>,
+}
+
+#[derive(Clone)]
+struct Settings {
+    default_buckets: &'static [f64],
+    buckets_for: Vec<(String, &'static [f64])>,
+    max_series: usize,
+    on_error: ErrorHook,
 }
 
 /// Reports a refused key; called once per distinct refusal.
 type ErrorHook = Arc<dyn Fn(&Error) + Send + Sync>;
 
 struct Shared {
-    default_buckets: &'static [f64],
-    buckets_for: Vec<(String, &'static [f64])>,
-    max_series: usize,
-    on_error: ErrorHook,
     /// Every key seen, as given (labels in the caller's order): the lock-free-ish fast path.
     handles: RwLock<HashMap<Key, Handle>>,
     /// Families by name.
@@ -130,9 +137,9 @@ impl Default for FacadeRecorder {
 impl fmt::Debug for FacadeRecorder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FacadeRecorder")
-            .field("default_buckets", &self.shared.default_buckets)
-            .field("buckets_for", &self.shared.buckets_for)
-            .field("max_series", &self.shared.max_series)
+            .field("default_buckets", &self.settings.default_buckets)
+            .field("buckets_for", &self.settings.buckets_for)
+            .field("max_series", &self.settings.max_series)
             .finish_non_exhaustive()
     }
 }
@@ -142,11 +149,13 @@ impl FacadeRecorder {
     /// error.
     pub fn new() -> Self {
         FacadeRecorder {
-            shared: Arc::new(Shared {
+            settings: Arc::new(Settings {
                 default_buckets: DEFAULT_BUCKETS,
                 buckets_for: Vec::new(),
                 max_series: DEFAULT_MAX_SERIES,
                 on_error: Arc::new(|error| eprintln!("metrics-core: {error}")),
+            }),
+            shared: Arc::new(Shared {
                 handles: RwLock::default(),
                 families: Mutex::default(),
                 descriptions: Mutex::default(),
@@ -155,35 +164,32 @@ impl FacadeRecorder {
         }
     }
 
-    fn configure(mut self, change: impl FnOnce(&mut Shared)) -> Self {
-        match Arc::get_mut(&mut self.shared) {
-            Some(shared) => change(shared),
-            None => debug_assert!(false, "configure a FacadeRecorder before cloning it"),
-        }
+    fn configure(mut self, change: impl FnOnce(&mut Settings)) -> Self {
+        change(Arc::make_mut(&mut self.settings));
         self
     }
 
     /// The buckets of every facade histogram without [`buckets_for`](Self::buckets_for)
     /// (strictly increasing; [`DEFAULT_BUCKETS`] unless set).
     pub fn buckets(self, buckets: &'static [f64]) -> Self {
-        self.configure(|shared| shared.default_buckets = buckets)
+        self.configure(|settings| settings.default_buckets = buckets)
     }
 
     /// The buckets of the histograms whose name starts with `prefix`; the longest matching
     /// prefix wins.
     pub fn buckets_for(self, prefix: &str, buckets: &'static [f64]) -> Self {
-        self.configure(|shared| shared.buckets_for.push((prefix.to_owned(), buckets)))
+        self.configure(|settings| settings.buckets_for.push((prefix.to_owned(), buckets)))
     }
 
     /// At most this many label combinations per family ([`DEFAULT_MAX_SERIES`] unless set).
     pub fn max_series(self, limit: usize) -> Self {
-        self.configure(|shared| shared.max_series = limit)
+        self.configure(|settings| settings.max_series = limit)
     }
 
     /// Where refusals are reported, once per distinct refusal (standard error unless
     /// set): a `tracing::warn!`, a log line, a test's collector.
     pub fn on_error(self, hook: impl Fn(&Error) + Send + Sync + 'static) -> Self {
-        self.configure(|shared| shared.on_error = Arc::new(hook))
+        self.configure(|settings| settings.on_error = Arc::new(hook))
     }
 
     /// Makes this the `metrics` facade's global recorder and returns a handle to it (for
@@ -249,7 +255,7 @@ impl FacadeRecorder {
         if errors.len() < MAX_KEPT_ERRORS && !errors.contains(&error) {
             errors.push(error.clone());
             drop(errors);
-            (self.shared.on_error)(&error);
+            (self.settings.on_error)(&error);
         }
     }
 
@@ -286,7 +292,7 @@ impl FacadeRecorder {
         if family.kind != kind {
             return Err(("type_mismatch", type_mismatch(name, family.kind, kind)));
         }
-        let (handle, overflowed) = family.series(labels, self.shared.max_series);
+        let (handle, overflowed) = family.series(labels, self.settings.max_series);
         if !overflowed {
             // Overflowed keys are not remembered: they are what a cardinality explosion
             // sends, and remembering them would grow without bound.
@@ -324,6 +330,9 @@ impl FacadeRecorder {
             Kind::Histogram => self.buckets_of(name),
             _ => &[],
         };
+        if kind == Kind::Histogram {
+            check_buckets(name, buckets).map_err(|error| ("invalid_buckets", error))?;
+        }
         let description = self
             .shared
             .descriptions
@@ -375,12 +384,12 @@ impl FacadeRecorder {
     }
 
     fn buckets_of(&self, name: &str) -> &'static [f64] {
-        self.shared
+        self.settings
             .buckets_for
             .iter()
             .filter(|(prefix, _)| name.starts_with(prefix.as_str()))
             .max_by_key(|(prefix, _)| prefix.len())
-            .map_or(self.shared.default_buckets, |(_, buckets)| *buckets)
+            .map_or(self.settings.default_buckets, |(_, buckets)| *buckets)
     }
 
     fn describe(&self, name: KeyName, kind: Kind, unit: Option<Unit>, text: SharedString) {

@@ -47,7 +47,7 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::dynamic::{self, check_label_name, check_metric_name};
+use crate::dynamic::{self, check_buckets, check_label_name, check_metric_name};
 use crate::{
     Collect, DEFAULT_BUCKETS, Error, HistogramVec, IntCounter, IntCounterVec, IntGauge, MetricVec,
 };
@@ -324,16 +324,7 @@ impl HttpMetricsBuilder {
                 ),
             });
         }
-        let ordered = self.buckets.windows(2).all(|pair| pair[0] < pair[1]);
-        if self.buckets.is_empty() || !ordered || self.buckets.iter().any(|b| b.is_nan()) {
-            return Err(Error::Refused {
-                name: self.duration_seconds.clone(),
-                message: format!(
-                    "the buckets of `{}` must be non-empty and strictly increasing, got {:?}",
-                    self.duration_seconds, self.buckets
-                ),
-            });
-        }
+        check_buckets(&self.duration_seconds, self.buckets)?;
         let requests = dynamic::leak_descriptor(
             &self.requests_total,
             "Total HTTP requests, by method, route template and status code.",
