@@ -34,7 +34,14 @@ fn counters_gauges_and_histograms_land_in_the_registry_in_every_format() {
         // A counter named without `_total` gets it, as OpenMetrics would add it anyway.
         metrics::describe_counter!("facade_retries", Unit::Count, "Retries.");
         metrics::counter!("facade_retries").increment(2);
+        // Described after its first use: the help follows.
+        metrics::gauge!("facade_late").set(1.0);
+        metrics::describe_gauge!("facade_late", "Described late.");
     });
+    assert_eq!(
+        registry().render_only(&["facade_late"]),
+        "# HELP facade_late Described late.\n# TYPE facade_late gauge\nfacade_late 1\n"
+    );
     let names = [
         "facade_jobs_total",
         "facade_job_seconds",
