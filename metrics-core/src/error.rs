@@ -73,6 +73,15 @@ pub enum Error {
         /// What already owns it.
         with: String,
     },
+    /// A metric or label name given at run time (a configured name of the tower layer, a key of
+    /// the `metrics` facade) that was refused: the exposition formats do not allow it, it is
+    /// already used with another type, or a `#[metric]` static already exposes it.
+    Refused {
+        /// The name as given.
+        name: String,
+        /// What is wrong with it (naming everything involved) and what to do instead.
+        message: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -130,6 +139,7 @@ impl fmt::Display for Error {
                 "cannot register the collector: its metric name `{name}` clashes with {with}; \
                  rename its metric or leave it out"
             ),
+            Error::Refused { message, .. } => f.write_str(message),
         }
     }
 }

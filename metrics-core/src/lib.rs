@@ -139,9 +139,15 @@
 // Lets this crate use `#[metric]`, whose expansion names `::metrics_core`.
 extern crate self as metrics_core;
 
+#[cfg(feature = "catalog")]
+pub mod catalog;
 mod desc;
+#[cfg(any(feature = "tower", feature = "metrics-facade"))]
+mod dynamic;
 mod encoding;
 mod error;
+#[cfg(feature = "metrics-facade")]
+pub mod facade;
 pub mod http;
 mod labels;
 mod metrics;
@@ -297,7 +303,7 @@ pub use crate::metrics::histogram::{DEFAULT_BUCKETS, Histogram};
 pub use crate::metrics::info::Info;
 pub use crate::metrics::inprogress::InProgress;
 pub use crate::metrics::instrument::ErrorKind;
-pub use crate::metrics::metric::{Collect, Metric, MetricType};
+pub use crate::metrics::metric::{Collect, LabelValues, Metric, MetricType};
 pub use crate::metrics::stateset::{Named, StateSet, States};
 pub use crate::metrics::summary::{SUMMARY_BUFFER, Summary};
 pub use crate::metrics::timer::{Observer, Timer};

@@ -4,21 +4,7 @@
 //! This crate only declares statics; it never names a registry. Linking it (any `use` of it) is
 //! enough for its metrics to be on `/metrics`.
 
-use metrics_core::{
-    Family, HistogramVec, IntCounter, IntCounterVec, IntGauge, LabelSet, LabelValue, metric,
-};
-
-/// The labels of [`HTTP_REQUESTS_TOTAL`]: an open set (any method, route template and status
-/// code), borrowed at lookup so that counting a request allocates nothing.
-#[derive(LabelSet)]
-pub struct HttpRequest<'a> {
-    /// `GET`, `POST`, ...
-    pub method: &'a str,
-    /// The route template (`/users/{id}`), never the raw path, to keep cardinality low.
-    pub endpoint: &'a str,
-    /// The response status code.
-    pub status: u16,
-}
+use metrics_core::{Family, HistogramVec, IntCounter, IntCounterVec, IntGauge, LabelValue, metric};
 
 /// Why a request was refused: the values of `violation_type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, LabelValue)]
@@ -32,8 +18,11 @@ pub enum Violation {
 }
 
 /// Total HTTP requests, by method, route and status code.
-#[metric]
-pub static HTTP_REQUESTS_TOTAL: Family<HttpRequest<'static>, IntCounter>;
+///
+/// Recorded by `metrics_core::http::tower::HttpMetricsLayer`, whose labels are bounded: the
+/// route template (`/users/{id}`), never the raw path, and a closed set of methods.
+#[metric(labels = ["method", "endpoint", "status"])]
+pub static HTTP_REQUESTS_TOTAL: IntCounterVec;
 
 /// HTTP request duration, by method and route.
 #[metric(labels = ["method", "endpoint"])]

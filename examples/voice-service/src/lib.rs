@@ -13,26 +13,28 @@
 //! - `POST /trunk?state=degraded`: sets the trunk's state (`up`, `degraded`, `down`).
 //!
 //! Refused call requests are counted by kind (`#[count_errors]` with `voice_metrics::CallError`),
-//! starting a call is timed into a summary (`#[timed]`), requests in flight are tracked with
-//! an in-progress guard, and the voice configuration is an info metric.
+//! starting a call is timed into a summary (`#[timed]`), every request is counted, timed and
+//! tracked in flight by `metrics_core::http::tower::HttpMetricsLayer` (into the statics of
+//! `http-metrics`), and the voice configuration is an info metric.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{MatchedPath, Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http_metrics::{
     CACHE_HITS_TOTAL, CACHE_MISSES_TOTAL, HTTP_REQUEST_DURATION_SECONDS, HTTP_REQUESTS_IN_FLIGHT,
-    HTTP_REQUESTS_TOTAL, HttpRequest, SECURITY_VIOLATIONS_TOTAL, Violation,
+    HTTP_REQUESTS_TOTAL, SECURITY_VIOLATIONS_TOTAL, Violation,
 };
 use metrics_core::LabelValue;
+use metrics_core::facade::FacadeRecorder;
 use metrics_core::http::MetricsEndpoint;
 use metrics_core::http::axum as metrics_axum;
+use metrics_core::http::tower::HttpMetricsLayer;
 use metrics_core::{GaugeFn, count_errors, metric, timed};
 use serde::Deserialize;
 use voice_metrics::{
@@ -80,40 +82,63 @@ pub fn app() -> Router {
         .route("/admin", get(admin))
         .route("/trunk", post(set_trunk_state))
         .with_state(Arc::new(AppState::default()))
-        .layer(middleware::from_fn(record_request))
+        // Counts and times every request by route template (`/users/{id}`, not `/users/42`;
+        // `unmatched` for 404s), so the `endpoint` label stays low-cardinality.
+        .layer(HttpMetricsLayer::from_metrics(
+            &HTTP_REQUESTS_TOTAL,
+            &HTTP_REQUEST_DURATION_SECONDS,
+            &HTTP_REQUESTS_IN_FLIGHT,
+        ))
+}
+
+/// Installs the `metrics` facade's recorder (so that crates reporting through
+/// `metrics::counter!` and friends land in the one registry) and starts Tokio's runtime
+/// metrics (`tokio_workers`, `tokio_total_busy_duration_total`, ...), reported every second
+/// through that facade by `tokio-metrics`. Call it once, inside the runtime, before serving.
+///
+/// tokio-metrics names its gauges `*_count` (`tokio_workers_count`), a suffix Prometheus keeps
+/// for histograms and summaries (`promtool check metrics` flags it): its name transformer drops
+/// it.
+pub fn report_runtime_metrics() -> Result<FacadeRecorder, String> {
+    let recorder = FacadeRecorder::new()
+        .install()
+        .map_err(|error| format!("cannot install the metrics facade's recorder: {error}"))?;
+    // Described and built here, not in the task: the facade's families exist when this
+    // returns, so that the catalog lists them.
+    let mut reporter = tokio_metrics::RuntimeMetricsReporterBuilder::default()
+        .with_interval(Duration::from_secs(1))
+        .with_metrics_transformer(|name| {
+            metrics::Key::from_static_name(name.strip_suffix("_count").unwrap_or(name))
+        })
+        .describe()
+        .build();
+    // A first report now, so that the first scrape has values, not zeros.
+    reporter.run_once();
+    tokio::spawn(reporter.run());
+    Ok(recorder)
+}
+
+/// The metrics the service's dashboard shows: every metric of the catalog except this
+/// library's own error counters (`metrics_core_*`), which have series only after something
+/// went wrong (a rejected sample, a cardinality overflow, a refused facade key), so their
+/// panels would stay empty.
+pub fn dashboard_catalog() -> metrics_core::catalog::Catalog {
+    let mut catalog = metrics_core::catalog::catalog();
+    catalog
+        .metrics
+        .retain(|metric| !metric.name.starts_with("metrics_core_"));
+    catalog
+}
+
+/// The Grafana dashboard of the service (checked in as `docs/grafana-voice-service.json`),
+/// generated from [`dashboard_catalog`].
+pub fn grafana_dashboard() -> String {
+    dashboard_catalog().grafana_dashboard("Voice service", "voice-service")
 }
 
 /// Serves [`app`] on `listener` until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
     axum::serve(listener, app()).await
-}
-
-/// Counts and times every request by route template (`/users/{id}`, not `/users/42`), so the
-/// `endpoint` label stays low-cardinality.
-async fn record_request(request: Request, next: Next) -> Response {
-    let method = request.method().as_str().to_owned();
-    let endpoint = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
-    let started = Instant::now();
-    let response = {
-        let _in_flight = HTTP_REQUESTS_IN_FLIGHT.track_inprogress();
-        next.run(request).await
-    };
-    let status = response.status();
-    HTTP_REQUESTS_TOTAL
-        .get(HttpRequest {
-            method: &method,
-            endpoint: &endpoint,
-            status: status.as_u16(),
-        })
-        .inc();
-    HTTP_REQUEST_DURATION_SECONDS
-        .with_label_values(&[method.as_str(), endpoint.as_str()])
-        .observe(started.elapsed().as_secs_f64());
-    response
 }
 
 /// Issuing a call id is what "setting up a call" stands for here: timed into the

@@ -1,5 +1,9 @@
 //! Runs the example service: `voice-service [--host ADDR] [--port N]` (port default: `$PORT`,
 //! else 8000; address default: 0.0.0.0, all interfaces).
+//!
+//! `voice-service --list-metrics` prints every metric of the binary as Markdown
+//! (`--list-metrics=json`: as JSON), and `voice-service --grafana-dashboard` the service's
+//! Grafana dashboard, generated from that catalog; both then exit.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
@@ -15,6 +19,8 @@ fn port_from(args: &[String], env_port: Option<String>) -> Result<u16, String> {
             "--host" => {
                 args.next().ok_or("--host needs a value")?;
             }
+            "--list-metrics" | "--grafana-dashboard" => {}
+            other if other.starts_with("--list-metrics=") => {}
             other if other.starts_with("--host=") => {}
             other => match other.strip_prefix("--port=") {
                 Some(value) => port = Some(value.to_owned()),
@@ -54,9 +60,58 @@ fn host_from(args: &[String]) -> Result<IpAddr, String> {
     }
 }
 
+/// What `--list-metrics[=md|json]` or `--grafana-dashboard` asks to print instead of serving.
+fn listing_from(args: &[String]) -> Result<Option<Listing>, String> {
+    let mut listing = None;
+    for arg in args {
+        let asked = match arg.as_str() {
+            "--list-metrics" | "--list-metrics=md" => Listing::Markdown,
+            "--list-metrics=json" => Listing::Json,
+            "--grafana-dashboard" => Listing::Dashboard,
+            other if other.starts_with("--list-metrics=") => {
+                return Err(format!(
+                    "unknown catalog format {:?}: expected --list-metrics=md or \
+                     --list-metrics=json",
+                    &other["--list-metrics=".len()..]
+                ));
+            }
+            _ => continue,
+        };
+        listing = Some(asked);
+    }
+    Ok(listing)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Listing {
+    Markdown,
+    Json,
+    Dashboard,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let listing = match listing_from(&args) {
+        Ok(listing) => listing,
+        Err(message) => {
+            eprintln!("voice-service: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(listing) = listing {
+        // The facade's families (Tokio's runtime metrics) exist once the reporter is built.
+        if let Err(message) = voice_service::report_runtime_metrics() {
+            eprintln!("voice-service: {message}");
+            return ExitCode::FAILURE;
+        }
+        match listing {
+            Listing::Markdown => print!("{}", metrics_core::catalog::catalog().to_markdown()),
+            Listing::Json => print!("{}", metrics_core::catalog::catalog().to_json()),
+            Listing::Dashboard => print!("{}", voice_service::grafana_dashboard()),
+        }
+        return ExitCode::SUCCESS;
+    }
     let address =
         port_from(&args, std::env::var("PORT").ok()).and_then(|port| Ok((host_from(&args)?, port)));
     let (host, port) = match address {
@@ -69,6 +124,10 @@ async fn main() -> ExitCode {
     // Duplicates normally fail the build; this reports any that reached the binary anyway.
     if let Err(error) = metrics_core::registry().check() {
         eprintln!("voice-service: {error}");
+        return ExitCode::FAILURE;
+    }
+    if let Err(message) = voice_service::report_runtime_metrics() {
+        eprintln!("voice-service: {message}");
         return ExitCode::FAILURE;
     }
     let listener = match tokio::net::TcpListener::bind(SocketAddr::from((host, port))).await {
@@ -91,7 +150,36 @@ async fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{host_from, port_from};
+    use super::{Listing, host_from, listing_from, port_from};
+
+    #[test]
+    fn catalog_flags_choose_a_listing() {
+        assert_eq!(listing_from(&args(&["--port", "1"])), Ok(None));
+        assert_eq!(
+            listing_from(&args(&["--list-metrics"])),
+            Ok(Some(Listing::Markdown))
+        );
+        assert_eq!(
+            listing_from(&args(&["--list-metrics=md"])),
+            Ok(Some(Listing::Markdown))
+        );
+        assert_eq!(
+            listing_from(&args(&["--list-metrics=json"])),
+            Ok(Some(Listing::Json))
+        );
+        assert_eq!(
+            listing_from(&args(&["--grafana-dashboard"])),
+            Ok(Some(Listing::Dashboard))
+        );
+        assert_eq!(
+            listing_from(&args(&["--list-metrics=yaml"])),
+            Err(
+                "unknown catalog format \"yaml\": expected --list-metrics=md or \
+                 --list-metrics=json"
+                    .to_owned()
+            )
+        );
+    }
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|arg| arg.to_string()).collect()

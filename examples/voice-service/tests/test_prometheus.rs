@@ -301,6 +301,70 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
         "2",
         deadline,
     );
+    // Tokio's runtime metrics, which tokio-metrics reports through the `metrics` facade: the
+    // facade's recorder puts them in the one registry, next to the `#[metric]` statics.
+    wait_for(
+        &web,
+        "count(tokio_workers > 0 and on (instance) voice_service_build_info)",
+        "2",
+        deadline,
+    );
+    wait_for(
+        &web,
+        "count(tokio_total_busy_duration_total >= 0)",
+        "2",
+        deadline,
+    );
+
+    // Every query of the generated dashboard answers with data, after a second round of
+    // traffic that the rates see.
+    for (addr, target) in [
+        (&a, "/calls/simulate?status=completed&duration=20"),
+        (&b, "/calls/simulate?status=failed&duration=2"),
+        (&a, "/calls/simulate?status=lost&duration=1"),
+        (&a, "/calls"),
+        (&b, "/users/2"),
+        (&b, "/users/2"),
+        (&b, "/admin"),
+    ] {
+        let method = if target.starts_with("/calls") {
+            "POST"
+        } else {
+            "GET"
+        };
+        http(addr, method, target);
+    }
+    let dashboard: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/grafana-voice-service.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let exprs: Vec<&str> = dashboard["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|panel| panel["targets"].as_array().into_iter().flatten())
+        .map(|target| target["expr"].as_str().unwrap())
+        .collect();
+    assert!(exprs.len() > 30, "{exprs:?}");
+    let dashboard_deadline = Instant::now() + Duration::from_secs(40);
+    for expr in exprs {
+        let promql = expr
+            .replace("$instance", ".*")
+            .replace("$__rate_interval", "15s");
+        let mut answer = query(&web, &promql);
+        while answer.is_empty() && Instant::now() < dashboard_deadline {
+            std::thread::sleep(Duration::from_millis(250));
+            answer = query(&web, &promql);
+        }
+        assert!(
+            !answer.is_empty(),
+            "the dashboard's query {promql} has no data"
+        );
+    }
 
     // Both scrapes used OpenMetrics (Prometheus asks for it first) without errors.
     let (status, targets) = http(&web, "GET", "/api/v1/targets");

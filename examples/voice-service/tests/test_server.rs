@@ -148,6 +148,21 @@ fn serves_every_metric_from_the_first_scrape() {
         sample(&response.body, "voice_active_calls").as_deref(),
         Some("0")
     );
+    // Tokio's runtime metrics, from tokio-metrics through the `metrics` facade, with the
+    // descriptions it gives them. `#[tokio::main]` starts a worker per available CPU.
+    let workers = std::thread::available_parallelism().unwrap();
+    assert_eq!(
+        family(&response.body, "tokio_workers"),
+        format!(
+            "# HELP tokio_workers The number of worker threads used by the runtime\n\
+             # TYPE tokio_workers gauge\n\
+             tokio_workers {workers}\n"
+        )
+    );
+    assert!(response.body.contains(
+        "# HELP tokio_total_busy_duration_total The amount of time worker threads were busy \
+         (unit: microseconds)\n# TYPE tokio_total_busy_duration_total counter\n"
+    ));
     assert_eq!(
         family(&response.body, "cache_entries"),
         "# HELP cache_entries Entries in the cache, read from the cache itself at scrape time.\n\

@@ -14,6 +14,8 @@ pub mod hyper;
 pub mod standalone;
 #[cfg(all(feature = "server", feature = "tls"))]
 mod tls;
+#[cfg(feature = "tower")]
+pub mod tower;
 #[cfg(feature = "server")]
 mod write_deadline;
 

@@ -276,4 +276,25 @@ impl<L: LabelSet + 'static, M: Metric, const C: usize> Collect for Family<L, M, 
         metrics.extend(collect_series(self.desc, &self.open));
         metrics
     }
+
+    fn label_values(&self) -> Vec<crate::metrics::metric::LabelValues> {
+        let mut labels = crate::metrics::metric::const_label_values(self.desc);
+        // Every combination of a closed set decodes to one value per label; a set too large to
+        // be held as an array is listed as open, as it is handled.
+        let closed = L::CARDINALITY.filter(|count| *count <= crate::MAX_CLOSED_SERIES);
+        for (position, name) in self.desc.labels.iter().enumerate() {
+            let values = closed.map(|count| {
+                let mut values: Vec<&'static str> = Vec::new();
+                for index in 0..count {
+                    let value = L::closed_value(index, position);
+                    if !values.contains(&value) {
+                        values.push(value);
+                    }
+                }
+                values
+            });
+            labels.push((*name, values));
+        }
+        labels
+    }
 }

@@ -75,6 +75,28 @@ pub trait Collect: Send + Sync + 'static {
     fn encode_openmetrics(&self, out: &mut String) {
         self.encode_text(out);
     }
+
+    /// Every label the family's series carry, with its values when they form a closed set
+    /// (enums, `bool`, a state set's states, a constant label), for the
+    /// [catalog](crate::catalog). The default: the descriptor's constant labels, then its labels
+    /// as open sets.
+    fn label_values(&self) -> Vec<LabelValues> {
+        let mut labels = const_label_values(self.desc());
+        labels.extend(self.desc().labels.iter().map(|name| (*name, None)));
+        labels
+    }
+}
+
+/// A label's name and, for a closed set, its values: what [`Collect::label_values`] lists.
+pub type LabelValues = (&'static str, Option<Vec<&'static str>>);
+
+/// The constant labels of `desc`, each a closed set of one value.
+pub(crate) fn const_label_values(desc: &Descriptor) -> Vec<LabelValues> {
+    desc.options
+        .const_labels
+        .iter()
+        .map(|(name, value)| (*name, Some(vec![*value])))
+        .collect()
 }
 
 /// Implements `Collect` for an unlabelled metric type whose `desc` field points at its

@@ -210,4 +210,10 @@ impl<E: 'static> Collect for StateSet<E> {
             })
             .collect()
     }
+
+    fn label_values(&self) -> Vec<crate::metrics::metric::LabelValues> {
+        let mut labels = crate::metrics::metric::const_label_values(self.desc);
+        labels.push((self.desc.name, Some(self.states().to_vec())));
+        labels
+    }
 }

@@ -1,0 +1,186 @@
+//! Families whose names are only known at run time (the tower layer's configurable names, the
+//! `metrics` facade's keys): they join the one registry through [`Registry::register`], so
+//! they are in every exposition format and clash with `#[metric]` statics by the same rules.
+//!
+//! [`Registry::register`]: crate::Registry::register
+
+use std::panic::Location;
+
+use crate::{Descriptor, Error, Options};
+
+/// Checks a metric name made at run time by the rules `#[metric]` applies at compile time
+/// (`metrics_naming`), with a message that says what to change.
+pub(crate) fn check_metric_name(name: &str) -> Result<(), Error> {
+    metrics_naming::check_metric_name(name).map_err(|problem| invalid(name, problem.to_string()))
+}
+
+/// Checks a label name by the same rules, and refuses `le` and `quantile`, which histograms and
+/// summaries add themselves.
+pub(crate) fn check_label_name(name: &str) -> Result<(), Error> {
+    metrics_naming::check_label_name(name).map_err(|problem| invalid(name, problem.to_string()))?;
+    if name == "le" || name == "quantile" {
+        return Err(invalid(
+            name,
+            format!("invalid label name `{name}`: histograms and summaries use it themselves"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a histogram's bucket bounds: at least one, strictly increasing, none NaN.
+pub(crate) fn check_buckets(name: &str, buckets: &[f64]) -> Result<(), Error> {
+    let ordered = buckets.windows(2).all(|pair| pair[0] < pair[1]);
+    if buckets.is_empty() || !ordered || buckets.iter().any(|bound| bound.is_nan()) {
+        return Err(invalid(
+            name,
+            format!(
+                "the buckets of `{name}` must be non-empty and strictly increasing, got \
+                 {buckets:?}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn invalid(name: &str, message: String) -> Error {
+    Error::Refused {
+        name: name.to_owned(),
+        message,
+    }
+}
+
+/// A descriptor for a family made at run time, at `location` (the code that configured it, for
+/// the catalog). Leaked: such families live as long as the program, as `#[metric]` statics do,
+/// and there are as many as configured names, not series.
+pub(crate) fn leak_descriptor(
+    name: &str,
+    help: &str,
+    labels: &[&str],
+    buckets: &'static [f64],
+    location: Option<&'static Location<'static>>,
+) -> &'static Descriptor {
+    let labels: Vec<&'static str> = labels
+        .iter()
+        .map(|label| &*Box::leak(Box::<str>::from(*label)))
+        .collect();
+    Box::leak(Box::new(Descriptor {
+        name: Box::leak(Box::<str>::from(name)),
+        help: Box::leak(Box::<str>::from(help)),
+        labels: Box::leak(labels.into_boxed_slice()),
+        buckets,
+        module_path: "",
+        file: location.map_or("", Location::file),
+        line: location.map_or(0, Location::line),
+        options: Options::NONE,
+    }))
+}
+
+#[cfg(feature = "tower")]
+pub(crate) use families::register;
+#[cfg(all(feature = "tower", feature = "catalog"))]
+pub(crate) use families::runtime_families;
+
+/// Families made at run time through the registry's collector interface: only the tower
+/// layer's (the facade's are collectors of their own, whose series change after registration).
+#[cfg(feature = "tower")]
+mod families {
+    use std::sync::{Mutex, PoisonError};
+
+    use prometheus::core::{Collector, Desc};
+    use prometheus::proto;
+
+    use super::invalid;
+    use crate::{Collect, Error, registry};
+
+    /// Adds families made at run time to the registry, all or none: refused with
+    /// [`Error::NameClash`] when one of their names is already on the wire.
+    pub(crate) fn register(families: &[&'static dyn Collect]) -> Result<(), Error> {
+        let mut descs = Vec::with_capacity(families.len());
+        for family in families {
+            let desc = family.desc();
+            let labels = desc
+                .labels
+                .iter()
+                .map(|label| (*label).to_owned())
+                .collect();
+            let help = desc.help.to_owned();
+            let prometheus_desc = Desc::new(desc.name.to_owned(), help, labels, Default::default())
+                .map_err(|error| invalid(desc.name, format!("`{}`: {error}", desc.name)))?;
+            descs.push(prometheus_desc);
+        }
+        registry().register(Box::new(Dynamic {
+            families: families.to_vec(),
+            descs,
+        }))?;
+        RUNTIME
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend_from_slice(families);
+        Ok(())
+    }
+
+    /// The families [`register`] added, for the catalog.
+    static RUNTIME: Mutex<Vec<&'static dyn Collect>> = Mutex::new(Vec::new());
+
+    /// Every family made at run time with [`register`].
+    #[cfg(feature = "catalog")]
+    pub(crate) fn runtime_families() -> Vec<&'static dyn Collect> {
+        RUNTIME
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Families made at run time together, seen by the registry as one `prometheus` collector.
+    struct Dynamic {
+        families: Vec<&'static dyn Collect>,
+        descs: Vec<Desc>,
+    }
+
+    impl Collector for Dynamic {
+        fn desc(&self) -> Vec<&Desc> {
+            self.descs.iter().collect()
+        }
+
+        fn collect(&self) -> Vec<proto::MetricFamily> {
+            self.families
+                .iter()
+                .map(|family| to_proto(*family))
+                .collect()
+        }
+    }
+
+    fn to_proto(family: &'static dyn Collect) -> proto::MetricFamily {
+        let desc = family.desc();
+        let mut proto = proto::MetricFamily::default();
+        proto.set_name(desc.name.to_owned());
+        proto.set_help(desc.help.to_owned());
+        proto.set_field_type(crate::metrics::metric::proto_type(family.metric_type()));
+        proto.set_metric(family.collect());
+        proto
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_exposition_rules() {
+        assert_eq!(check_metric_name("http:requests_total"), Ok(()));
+        assert_eq!(
+            check_metric_name("1xx").unwrap_err().to_string(),
+            "`1xx` is not a valid metric name: use ASCII letters, digits, `_` and `:`, not \
+             starting with a digit"
+        );
+        assert!(check_metric_name("a-b").is_err());
+        assert!(check_metric_name("").is_err());
+        assert!(check_metric_name("__x").is_err());
+        assert_eq!(check_label_name("route_2"), Ok(()));
+        assert!(check_label_name("a:b").is_err());
+        assert_eq!(
+            check_label_name("le").unwrap_err().to_string(),
+            "`le` is not a valid label name: histograms and summaries use it themselves"
+        );
+    }
+}
