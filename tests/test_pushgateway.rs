@@ -5,9 +5,10 @@
 mod common;
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{free_port, request, tool_available};
+use common::tools::tool_available;
+use common::{free_port, request, wait_until};
 use metrics_core::push::{PushError, Pusher};
 use metrics_core::{Gauge, IntCounter, metric};
 
@@ -55,16 +56,10 @@ fn push_push_add_and_delete_with_grouping_keys() {
             .spawn()
             .expect("start prometheus-pushgateway"),
     );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(&addr).is_err()
-        || request(&addr, "GET", "/-/ready", &[]).status != 200
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the pushgateway never became ready"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until("the pushgateway becomes ready", || {
+        std::net::TcpStream::connect(&addr).is_ok()
+            && request(&addr, "GET", "/-/ready", &[]).status == 200
+    });
 
     BATCH_ROWS_IMPORTED_TOTAL.inc_by(1200);
     BATCH_LAST_SUCCESS_SECONDS.set(1_700_000_000.0);
