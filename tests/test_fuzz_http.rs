@@ -258,8 +258,10 @@ fn check_body(content_type: Option<&str>, gzip: bool, body: &[u8]) -> Result<(),
     expo::parse(&text, dialect).map(|_| ())
 }
 
-/// Parses every response in `raw`; returns how many there were.
-fn check_responses(mut raw: &[u8]) -> Result<usize, String> {
+/// Parses every response in `raw`; returns how many there were. `heads`: whether the input
+/// may hold a HEAD request, whose answer has the GET's `content-length` but no body; one is
+/// then recognised by what follows its head: the next response or the end.
+fn check_responses(mut raw: &[u8], heads: bool) -> Result<usize, String> {
     let mut count = 0;
     while !raw.is_empty() {
         let end = raw
@@ -291,6 +293,9 @@ fn check_responses(mut raw: &[u8]) -> Result<usize, String> {
             }
         }
         raw = &raw[end + 4..];
+        if heads && length > 0 && (raw.is_empty() || raw.starts_with(b"HTTP/1.1 ")) {
+            length = 0;
+        }
         let body = raw
             .get(..length)
             .ok_or("body shorter than content-length")?;
@@ -338,7 +343,8 @@ fn random_and_mutated_requests_get_valid_answers() {
     runner(cases)
         .run(&raw_request(), |input| {
             let raw = exchange(&addr, &input);
-            let count = check_responses(&raw)
+            let heads = input.windows(4).any(|w| w == b"HEAD");
+            let count = check_responses(&raw, heads)
                 .map_err(|e| TestCaseError::fail(format!("{e} in answer to {input:?}")))?;
             // Anything sent gets at least one answer; nothing sent, none.
             prop_assert_eq!(count == 0, input.is_empty(), "answer {:?}", raw);
