@@ -6,9 +6,11 @@
 //! std-only server), `http::axum` (feature `axum`) and `http::hyper` (feature `hyper`).
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 pub(crate) mod client;
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;
 pub mod standalone;
 #[cfg(feature = "tls")]

@@ -30,6 +30,7 @@ impl Connection for TlsStream {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 impl ServerOptions {
     /// Serves HTTPS with a rustls configuration of your own (client certificates, ALPN,
     /// another crypto provider, ...).
