@@ -1,5 +1,6 @@
-//! The files under `docs/` that a program can check: the Prometheus configuration.
-//! Skipped with a message where `promtool` is not installed, unless `METRICS_REQUIRE_TOOLS=1`.
+//! What the documentation shows that a program can check: the Prometheus configuration under
+//! `docs/` (skipped with a message where `promtool` is not installed, unless
+//! `METRICS_REQUIRE_TOOLS=1`) and the README's program.
 
 mod common;
 
@@ -55,4 +56,23 @@ fn the_prometheus_configuration_passes_promtool() {
         stderr.contains("scrape timeout greater than scrape interval"),
         "{stderr}"
     );
+}
+
+/// The program of the README's "Use it in your crate" is `metrics-core/examples/serve.rs`,
+/// which every `cargo test` and `cargo clippy --all-targets` builds: the README shows it
+/// unchanged.
+#[test]
+fn the_readme_program_is_the_example_that_is_built() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let example = std::fs::read_to_string(root.join("metrics-core/examples/serve.rs")).unwrap();
+    let section = &readme[readme
+        .find("## Use it in your crate\n")
+        .expect("the README's section \"Use it in your crate\"")..];
+    let block = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```\n").next())
+        .expect("a rust block in \"Use it in your crate\"");
+    assert_eq!(block, example);
 }

@@ -1,13 +1,17 @@
 //! HTTPS for the standalone server (feature `tls`): rustls with the ring crypto provider.
 //!
-//! ```ignore
+//! ```no_run
 //! use metrics_core::http::{MetricsEndpoint, standalone::{ServerOptions, serve_with}};
 //!
-//! let options = ServerOptions::new().tls_pem(
-//!     &std::fs::read("/etc/metrics/cert.pem")?,
-//!     &std::fs::read("/etc/metrics/key.pem")?,
-//! )?;
-//! let server = serve_with("0.0.0.0:9100", MetricsEndpoint::new().bearer_token(TOKEN), options)?;
+//! fn main() -> std::io::Result<()> {
+//!     let options = ServerOptions::new().tls_pem(
+//!         &std::fs::read("/etc/metrics/cert.pem")?,
+//!         &std::fs::read("/etc/metrics/key.pem")?,
+//!     )?;
+//!     let endpoint = MetricsEndpoint::new().bearer_token("a long random token");
+//!     let _server = serve_with("0.0.0.0:9100", endpoint, options)?;
+//!     Ok(())
+//! }
 //! ```
 
 use std::io;
