@@ -343,10 +343,10 @@ pub fn lint_text(text: &str) -> Vec<String> {
         if let Some(rest) = line.strip_prefix("# HELP ") {
             let (name, text) = rest.split_once(' ').unwrap_or((rest, ""));
             help.insert(name, text);
-        } else if let Some(rest) = line.strip_prefix("# TYPE ") {
-            if let Some((name, kind)) = rest.split_once(' ') {
-                types.push((name, kind));
-            }
+        } else if let Some(rest) = line.strip_prefix("# TYPE ")
+            && let Some((name, kind)) = rest.split_once(' ')
+        {
+            types.push((name, kind));
         }
     }
     let samples = parse_samples(text).unwrap_or_default();

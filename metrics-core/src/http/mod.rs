@@ -316,13 +316,13 @@ impl MetricsEndpoint {
 
     /// The checks that need no rendering: path, method, concurrency cap, negotiation.
     pub(crate) fn prepare(&self, request: &ScrapeRequest<'_>) -> Result<Scrape, ScrapeResponse> {
-        if let Some(path) = request.path {
-            if path != &*self.path {
-                return Err(ScrapeResponse::message(
-                    404,
-                    format!("not found: metrics are served at {}\n", self.path),
-                ));
-            }
+        if let Some(path) = request.path
+            && path != &*self.path
+        {
+            return Err(ScrapeResponse::message(
+                404,
+                format!("not found: metrics are served at {}\n", self.path),
+            ));
         }
         if !self.authorized(request.authorization) {
             return Err(self.unauthorized());
