@@ -19,6 +19,14 @@ static HARDENING_EVENTS_TOTAL: IntCounter;
 
 const FILTER: &str = "/metrics?name[]=hardening_events_total";
 
+// The HTTPS test's own counter, so that a test running in parallel cannot change the body it
+// expects between its request and its assertion.
+/// Requests of the HTTPS test.
+#[metric]
+static HARDENING_TLS_EVENTS_TOTAL: IntCounter;
+
+const TLS_FILTER: &str = "/metrics?name[]=hardening_tls_events_total";
+
 /// One parsed response out of a byte stream that may hold several.
 #[derive(Debug)]
 struct Reply {
@@ -98,6 +106,15 @@ fn expected_body() -> String {
          # TYPE hardening_events_total counter\n\
          hardening_events_total {}\n",
         HARDENING_EVENTS_TOTAL.get()
+    )
+}
+
+fn expected_tls_body() -> String {
+    format!(
+        "# HELP hardening_tls_events_total Requests of the HTTPS test.\n\
+         # TYPE hardening_tls_events_total counter\n\
+         hardening_tls_events_total {}\n",
+        HARDENING_TLS_EVENTS_TOTAL.get()
     )
 }
 
@@ -445,14 +462,14 @@ fn https_with_a_self_signed_certificate() {
         tls.read_to_end(&mut raw).unwrap();
         raw
     };
-    HARDENING_EVENTS_TOTAL.inc();
+    HARDENING_TLS_EVENTS_TOTAL.inc();
     let raw = https(&format!(
-        "GET {FILTER} HTTP/1.1\r\nAuthorization: Bearer t0k3n-ABC\r\n\r\n\
-         GET {FILTER} HTTP/1.1\r\nConnection: close\r\n\r\n"
+        "GET {TLS_FILTER} HTTP/1.1\r\nAuthorization: Bearer t0k3n-ABC\r\n\r\n\
+         GET {TLS_FILTER} HTTP/1.1\r\nConnection: close\r\n\r\n"
     ));
     let got = replies(&raw, &[false, false]);
     assert_eq!(got[0].status, 200);
-    assert_eq!(got[0].text(), expected_body());
+    assert_eq!(got[0].text(), expected_tls_body());
     assert_eq!(got[1].status, 401);
 
     // Plain HTTP to the HTTPS port gets no HTTP answer, and the server keeps serving.
