@@ -199,7 +199,8 @@
 //! | `tls` | no | HTTPS for the standalone server: `ServerOptions::tls_pem` and friends (rustls, ring) |
 //! | `process` | no | the standard `process_*` metrics (CPU, memory, file descriptors, start time), read from `/proc` at scrape time |
 //!
-//! Items that need a feature say so in these docs.
+//! In the docs built with every feature (docs.rs, or `RUSTDOCFLAGS="--cfg docsrs" cargo +nightly
+//! doc --all-features`), each item that needs a feature says which.
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
