@@ -80,11 +80,47 @@ fn check_endpoint(addr: &str, stack: &str, counter: &IntCounter) {
     assert_eq!(head.status, 200);
     assert_eq!(head.header("content-type"), Some(TEXT_CONTENT_TYPE));
     assert!(head.body.is_empty());
+    // A filtered body is the same from one request to the next: HEAD and GET compare exactly.
+    assert_head_matches_get(addr, filtered, &[]);
+    assert_head_matches_get(addr, filtered, &["Accept-Encoding: gzip"]);
+    assert_head_matches_get(
+        addr,
+        filtered,
+        &["Accept: application/openmetrics-text; version=1.0.0"],
+    );
 
     let post = request(addr, "POST", "/metrics", &[]);
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow"), Some("GET,HEAD"));
     assert_eq!(post.text(), "method POST not allowed: use GET or HEAD\n");
+}
+
+/// HEAD gets the GET's status and headers, `content-length` included (the length of the GET's
+/// body, never a `content-length: 0` of the empty HEAD body), and no body.
+fn assert_head_matches_get(addr: &str, target: &str, headers: &[&str]) {
+    let get = request(addr, "GET", target, headers);
+    let head = request(addr, "HEAD", target, headers);
+    assert!(!get.body.is_empty());
+    assert_eq!(head.status, get.status, "HEAD {target}");
+    assert!(head.body.is_empty(), "HEAD {target}: {:?}", head.body);
+    let length = get.body.len().to_string();
+    assert_eq!(head.header("content-length"), Some(length.as_str()));
+    // Everything but the date, which may tick between the two.
+    let comparable = |response: &common::Response| {
+        let mut headers: Vec<_> = response
+            .headers
+            .iter()
+            .filter(|(name, _)| name != "date")
+            .cloned()
+            .collect();
+        headers.sort();
+        headers
+    };
+    assert_eq!(
+        comparable(&head),
+        comparable(&get),
+        "HEAD {target} {headers:?}"
+    );
 }
 
 #[test]
@@ -98,6 +134,7 @@ fn standalone_server() {
         missing.text(),
         "not found: metrics are served at /metrics\n"
     );
+    assert_head_matches_get(&addr, "/nope", &[]);
     server.shutdown();
     assert!(std::net::TcpStream::connect(&addr).is_err());
 }
@@ -147,6 +184,7 @@ fn hyper_service() {
         missing.text(),
         "not found: metrics are served at /metrics\n"
     );
+    assert_head_matches_get(&addr, "/nope", &[]);
 }
 
 #[test]

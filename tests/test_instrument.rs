@@ -1,7 +1,9 @@
 //! `#[timed]` and `#[count_errors]` on sync and async fns and methods, and
 //! `#[derive(ErrorKind)]`.
 
+use std::future::Future;
 use std::panic::catch_unwind;
+use std::task::{Context, Waker};
 use std::time::Duration;
 
 use metrics_core::{
@@ -9,12 +11,16 @@ use metrics_core::{
     timed,
 };
 
+// Durations are only known from below (a sleep lasts at least its time; a busy machine makes
+// anything longer), so the timed functions sleep past the one bucket bound on every path and
+// the tests assert exact bucket counts without an upper bound on any duration.
+
 /// Time a lookup took.
-#[metric(buckets = [0.005, 10.0])]
+#[metric(buckets = [0.005])]
 static INSTR_LOOKUP_SECONDS: Histogram;
 
 /// Time a request took, by route.
-#[metric(labels = ["route"], buckets = [0.005, 10.0])]
+#[metric(labels = ["route"], buckets = [0.005])]
 static INSTR_ROUTE_SECONDS: HistogramVec;
 
 /// Time a flush took.
@@ -38,6 +44,9 @@ enum StoreError {
 
 #[timed(INSTR_LOOKUP_SECONDS)]
 fn lookup(id: u32) -> Option<u32> {
+    // Past the 5 ms bound on every path: an early return or a panic timed up to its end lands
+    // above it.
+    std::thread::sleep(Duration::from_millis(6));
     if id == 0 {
         return None;
     }
@@ -50,6 +59,8 @@ fn lookup(id: u32) -> Option<u32> {
 
 #[timed(INSTR_ROUTE_SECONDS, labels = ["/users"])]
 async fn get_user(id: u32) -> Option<u32> {
+    // Pending on the first poll, whatever the machine's speed.
+    tokio::task::yield_now().await;
     tokio::time::sleep(Duration::from_millis(10)).await;
     std::thread::sleep(Duration::from_millis(10));
     Some(id * 2)
@@ -98,26 +109,33 @@ fn timed_observes_every_call_including_early_returns_and_panics() {
     assert_eq!(lookup(21), Some(42));
     assert!(catch_unwind(|| lookup(13)).is_err());
     flush();
-    // Three calls; 0 returns at once, 21 sleeps 10 ms (13's unwinding time varies).
-    let counts = INSTR_LOOKUP_SECONDS.cumulative_counts();
-    assert_eq!(counts[1..], [3, 3]);
-    assert!(counts[0] >= 1);
-    assert!(INSTR_LOOKUP_SECONDS.get_sample_sum() >= 0.010);
+    // Three calls, each timed to its end: 6 ms for the early return and the panic, 16 ms for
+    // the call that returns normally; none is under the 5 ms bound.
+    assert_eq!(INSTR_LOOKUP_SECONDS.cumulative_counts(), [0, 3]);
+    assert!(INSTR_LOOKUP_SECONDS.get_sample_sum() >= 0.028);
     assert_eq!(INSTR_FLUSH_SECONDS.get_sample_count(), 1);
 }
 
 #[tokio::test]
 async fn timed_async_fn_covers_the_whole_future_and_cancellation() {
-    assert_eq!(get_user(4).await, Some(8));
-    // Dropped before its first poll completes: timed up to the drop.
-    let cancelled = tokio::time::timeout(Duration::from_millis(1), get_user(5)).await;
-    assert!(cancelled.is_err());
     let series = INSTR_ROUTE_SECONDS.with_label_values(&["/users"]);
-    // The completed call slept 10 ms asleep and 10 ms blocking; the cancelled one ended at
-    // the 1 ms timeout, before its first sleep was over.
-    assert_eq!(series.get_sample_count(), 2);
+    // Completed: timed across its awaits, 10 ms asleep and 10 ms blocking.
+    assert_eq!(get_user(4).await, Some(8));
+    assert_eq!(series.get_sample_count(), 1);
     assert!(series.get_sample_sum() >= 0.020);
-    assert_eq!(series.cumulative_counts(), [1, 2, 2]);
+
+    // Cancelled: polled once (pending), then dropped 6 ms later. Nothing is observed while it
+    // is pending; the drop observes once, with the time up to the drop (past the 5 ms bound),
+    // not up to the end of the first poll.
+    let mut cancelled = Box::pin(get_user(5));
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(cancelled.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(series.get_sample_count(), 1);
+    std::thread::sleep(Duration::from_millis(6));
+    drop(cancelled);
+    assert_eq!(series.get_sample_count(), 2);
+    assert_eq!(series.cumulative_counts(), [0, 2]);
+    assert!(series.get_sample_sum() >= 0.026);
 }
 
 #[tokio::test]

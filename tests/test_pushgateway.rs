@@ -5,9 +5,10 @@
 mod common;
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{free_port, parse_response, request, tool_available};
+use common::tools::tool_available;
+use common::{free_port, parse_response, request};
 use metrics_core::push::{PushError, Pusher};
 use metrics_core::{Gauge, IntCounter, IntGauge, metric};
 

@@ -19,6 +19,7 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::process::Command;
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::expo::{self, Dialect, Exposition};
@@ -428,6 +429,9 @@ fn config() -> ProptestConfig {
 
 static CASES: AtomicUsize = AtomicUsize::new(0);
 static PROMTOOL_CASES: AtomicUsize = AtomicUsize::new(0);
+/// Asked once, so that a missing promtool is reported once, not once a case.
+static PROMTOOL: LazyLock<bool> =
+    LazyLock::new(|| common::tools::tool_available("promtool", "prometheus"));
 
 /// Runs promtool with `args`, feeding `stdin`; returns stdout, or panics with stderr.
 fn promtool(args: &[&str], stdin: &[u8]) -> String {
@@ -557,7 +561,7 @@ proptest! {
         let limit = if long() { 256 } else { 32 };
         if case.is_multiple_of(8)
             && PROMTOOL_CASES.load(Ordering::Relaxed) < limit
-            && common::tool_available("promtool", "prometheus")
+            && *PROMTOOL
         {
             PROMTOOL_CASES.fetch_add(1, Ordering::Relaxed);
             check_with_prometheus(&text, &openmetrics, &model);

@@ -6,7 +6,7 @@ mod common;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use common::request;
+use common::{request, wait_until};
 use metrics_core::http::MetricsEndpoint;
 use metrics_core::{IntCounter, IntCounterVec, metric};
 use prometheus::core::{Collector, Desc};
@@ -63,6 +63,8 @@ fn slow_scrapes_time_out_and_excess_scrapes_are_refused() {
     let server = metrics_core::serve_endpoint("127.0.0.1:0", endpoint).unwrap();
     let addr = server.local_addr().to_string();
 
+    // The gate stays closed until the end of the test: only the timeout can answer this scrape
+    // (and not before its time), so no bound on the time from above is needed.
     let started = Instant::now();
     let slow = request(&addr, "GET", "/metrics", &[]);
     let waited = started.elapsed();
@@ -71,11 +73,11 @@ fn slow_scrapes_time_out_and_excess_scrapes_are_refused() {
         slow.text(),
         "scrape timed out after 300 ms: the registry took too long to render\n"
     );
-    assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(5));
+    assert!(waited >= Duration::from_millis(300), "{waited:?}");
 
     // The rendering is still stuck in the registry. The program's own work goes on, new
-    // series included, and the server answers other requests at once.
-    let started = Instant::now();
+    // series included, and the server answers other requests: all of it done while the gate is
+    // closed is done without waiting for the stuck rendering.
     for i in 0..1000 {
         LIMITS_JOBS_TOTAL.inc();
         LIMITS_TASKS_TOTAL
@@ -86,11 +88,6 @@ fn slow_scrapes_time_out_and_excess_scrapes_are_refused() {
     assert_eq!(LIMITS_TASKS_TOTAL.len(), 1000);
     let missing = request(&addr, "GET", "/elsewhere", &[]);
     assert_eq!(missing.status, 404);
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
 
     // The timed-out rendering still holds the only slot.
     let refused = request(&addr, "GET", "/metrics", &[]);
@@ -106,19 +103,19 @@ fn slow_scrapes_time_out_and_excess_scrapes_are_refused() {
         *lock.lock().unwrap() = true;
         condvar.notify_all();
     }
-    // The slot comes back once the rendering ends.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let response = request(&addr, "GET", "/metrics", &[]);
+    // The slot comes back once the rendering ends (and until then, scrapes are refused).
+    let mut response = request(&addr, "GET", "/metrics", &[]);
+    wait_until("the scrape slot comes back", || {
         if response.status == 200 {
-            assert!(
-                response
-                    .text()
-                    .contains("# TYPE metrics_core_rejected_samples_total counter\n")
-            );
-            break;
+            return true;
         }
-        assert!(Instant::now() < deadline, "the slot never came back");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        assert_eq!(response.status, 503);
+        response = request(&addr, "GET", "/metrics", &[]);
+        false
+    });
+    assert!(
+        response
+            .text()
+            .contains("# TYPE metrics_core_rejected_samples_total counter\n")
+    );
 }

@@ -133,13 +133,93 @@
 //!
 //! A crate that is only listed in `Cargo.toml` and never used is not linked, and its metrics
 //! are not in the registry. Reference it from the binary: `use voice_metrics as _;`.
+//!
+//! # Serving
+//!
+//! Every stack serves the same [`MetricsEndpoint`](http::MetricsEndpoint) policy: text 0.0.4,
+//! OpenMetrics 1.0.0 or protobuf chosen by the `Accept` header, gzip when asked, the
+//! `?name[]=` filter, a cap on concurrent scrapes and a scrape timeout (503 with a message),
+//! `HEAD` (the `GET`'s headers, no body), 404 and 405.
+//!
+//! - No HTTP stack: [`serve`] starts a small std-only server on its own threads
+//!   ([`serve_with`] for connection limits, credentials and, with feature `tls`, HTTPS).
+//! - axum (feature `axum`): `http::axum::route(MetricsEndpoint::new())` is a route for
+//!   `Router::route("/metrics", ...)`.
+//! - hyper 1 (feature `hyper`): `http::hyper::MetricsService` is a `Service`.
+//! - Anything else: [`MetricsEndpoint::respond`](http::MetricsEndpoint::respond) turns a
+//!   [`ScrapeRequest`](http::ScrapeRequest) into a [`ScrapeResponse`](http::ScrapeResponse).
+//! - Batch jobs push instead: [`push::Pusher`] (push, push-add, delete on a Pushgateway).
+//!
+//! ```no_run
+//! use metrics_core::{metric, IntCounter};
+//!
+//! /// Jobs processed.
+//! #[metric]
+//! static JOBS_PROCESSED_TOTAL: IntCounter;
+//!
+//! fn main() -> std::io::Result<()> {
+//!     let server = metrics_core::serve("0.0.0.0:9100")?;
+//!     println!("metrics at http://{}/metrics", server.local_addr());
+//!     loop {
+//!         JOBS_PROCESSED_TOTAL.inc();
+//!         std::thread::sleep(std::time::Duration::from_secs(1));
+//!     }
+//! }
+//! ```
+//!
+//! # Testing
+//!
+//! Metrics are statics that are never reset, so tests read differences, not absolute values,
+//! and tests running in parallel in one process do not disturb each other. [`testing`] has
+//! [`get_sample_value`](testing::get_sample_value), [`snapshot`](testing::snapshot) then
+//! [`assert_delta`](testing::Snapshot::assert_delta), [`assert_exposition`](testing::assert_exposition)
+//! (the exact text of some families, with a line diff on failure),
+//! [`series_count`](testing::series_count) and [`assert_lint_clean`](testing::assert_lint_clean):
+//!
+//! ```
+//! use metrics_core::{metric, testing, IntCounterVec};
+//!
+//! /// Orders placed, by payment method.
+//! #[metric(labels = ["payment"])]
+//! static FRONT_PAGE_ORDERS_TOTAL: IntCounterVec;
+//!
+//! fn place_order(payment: &str) {
+//!     FRONT_PAGE_ORDERS_TOTAL.with_label_values(&[payment]).inc();
+//! }
+//!
+//! # fn main() {
+//! let before = testing::snapshot();
+//! place_order("card");
+//! before.assert_delta("front_page_orders_total", &[("payment", "card")], 1.0);
+//! # }
+//! ```
+//!
+//! # Cargo features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `gzip` | yes | gzip-compressed scrapes for clients that accept them (flate2) |
+//! | `server` | no | [`serve`], [`serve_with`]: the standalone `/metrics` server on hyper 1, on a thread of its own |
+//! | `push` | no | [`push::Pusher`]: the Pushgateway client (ureq): push, push-add, delete, periodic push |
+//! | `tls` | no | HTTPS for the standalone server (`ServerOptions::tls_pem` and friends) and for `https://` Pushgateways (rustls, ring) |
+//! | `axum` | no | `http::axum`: the endpoint as an axum 0.8 route |
+//! | `hyper` | no | `http::hyper`: the endpoint as a hyper 1 `Service` |
+//! | `tower` | no | `http::tower::HttpMetricsLayer`: request metrics for axum, tonic and hyper services |
+//! | `metrics-facade` | no | `facade::FacadeRecorder`: the `metrics` facade's macros of any crate land in the one registry |
+//! | `catalog` | no | `catalog`: every metric of the program as Markdown or JSON, and a Grafana dashboard |
+//! | `process` | no | the standard `process_*` metrics (CPU, memory, file descriptors, start time), read from `/proc` at scrape time |
+//!
+//! In the docs built with every feature (docs.rs, or `RUSTDOCFLAGS="--cfg docsrs" cargo +nightly
+//! doc --all-features`), each item that needs a feature says which.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Lets this crate use `#[metric]`, whose expansion names `::metrics_core`.
 extern crate self as metrics_core;
 
 #[cfg(feature = "catalog")]
+#[cfg_attr(docsrs, doc(cfg(feature = "catalog")))]
 pub mod catalog;
 mod desc;
 #[cfg(any(feature = "tower", feature = "metrics-facade"))]
@@ -147,12 +227,14 @@ mod dynamic;
 mod encoding;
 mod error;
 #[cfg(feature = "metrics-facade")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics-facade")))]
 pub mod facade;
 pub mod http;
 mod labels;
 mod metrics;
 mod own;
 #[cfg(feature = "push")]
+#[cfg_attr(docsrs, doc(cfg(feature = "push")))]
 pub mod push;
 mod registry;
 mod sync;
@@ -289,6 +371,7 @@ pub use crate::encoding::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::encoding::text::TEXT_CONTENT_TYPE;
 pub use crate::error::Error;
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, serve_with};
 pub use crate::labels::family::Family;
 pub use crate::labels::typed::{LabelSet, LabelValue, MAX_CLOSED_SERIES, closed_len};

@@ -3,11 +3,15 @@
 
 pub mod expo;
 pub mod toolchains;
+pub mod tools;
+pub mod waiting;
+
+// Not every test binary uses both.
+#[allow(unused_imports)]
+pub use waiting::{HANG_GUARD, wait_until};
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::Command;
-use std::time::Duration;
 
 /// A response read to the end of a `Connection: close` request.
 pub struct Response {
@@ -32,9 +36,7 @@ impl Response {
 /// One HTTP/1.1 request with extra header lines (`"Accept: ..."`).
 pub fn request(addr: &str, method: &str, target: &str, headers: &[&str]) -> Response {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
+    stream.set_read_timeout(Some(HANG_GUARD)).unwrap();
     let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for header in headers {
         head.push_str(header);
@@ -99,20 +101,6 @@ pub fn gunzip(data: &[u8]) -> Vec<u8> {
         .read_to_end(&mut out)
         .unwrap();
     out
-}
-
-/// Whether an external program is installed. Missing: the test prints why it skips, unless
-/// `METRICS_REQUIRE_TOOLS=1`, where it fails.
-pub fn tool_available(program: &str, package: &str) -> bool {
-    if Command::new(program).arg("--version").output().is_ok() {
-        return true;
-    }
-    assert!(
-        std::env::var("METRICS_REQUIRE_TOOLS").as_deref() != Ok("1"),
-        "{program} is required (METRICS_REQUIRE_TOOLS=1) but not installed: apt-get install {package}"
-    );
-    eprintln!("skipped: {program} not installed (apt-get install {package})");
-    false
 }
 
 /// A free loopback port: bound, read and released.

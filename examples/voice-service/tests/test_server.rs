@@ -3,7 +3,14 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+
+#[path = "../../../tests/common/tools.rs"]
+mod tools;
+#[allow(dead_code)] // wait_until
+#[path = "../../../tests/common/waiting.rs"]
+mod waiting;
+
+use waiting::HANG_GUARD;
 
 /// The service, killed when the test ends, even when it fails.
 struct Service {
@@ -42,9 +49,7 @@ impl Service {
 
     fn request(&self, method: &str, path: &str) -> Response {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
+        stream.set_read_timeout(Some(HANG_GUARD)).unwrap();
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
@@ -428,13 +433,7 @@ fn wrong_method_is_405_and_unknown_path_is_404() {
 /// (CI sets it, after installing the package).
 #[test]
 fn exposition_passes_promtool() {
-    let required = std::env::var("METRICS_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-    if Command::new("promtool").arg("--version").output().is_err() {
-        assert!(
-            !required,
-            "promtool is required (METRICS_REQUIRE_TOOLS=1) but not installed"
-        );
-        eprintln!("skipped: promtool not installed (apt-get install prometheus)");
+    if !tools::tool_available("promtool", "prometheus") {
         return;
     }
     let service = Service::start();

@@ -1,12 +1,42 @@
 //! The `/metrics` endpoint as an axum route (feature `axum`).
 //!
-//! ```ignore
-//! let app = axum::Router::new()
-//!     .route("/metrics", metrics_core::http::axum::route(MetricsEndpoint::new()));
+//! ```no_run
+//! use metrics_core::http::{MetricsEndpoint, axum::route};
+//!
+//! async fn start_call() -> &'static str {
+//!     "started\n"
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let app = axum::Router::new()
+//!         .route("/metrics", route(MetricsEndpoint::new()))
+//!         .route("/calls", axum::routing::post(start_call));
+//!     let listener = tokio::net::TcpListener::bind("0.0.0.0:8000").await?;
+//!     axum::serve(listener, app).await
+//! }
 //! ```
 //!
 //! The route answers every method (405 with `Allow: GET,HEAD` for the others), so it sits in
-//! the router like any other and the router's fallback keeps answering 404 elsewhere.
+//! the router like any other and the router's fallback keeps answering 404 elsewhere. `HEAD`
+//! gets the headers of a `GET`, its `content-length` included, and no body. [`respond`] is
+//! the same answer for a handler of your own:
+//!
+//! ```
+//! use axum::http::{Request, StatusCode};
+//! use metrics_core::http::{MetricsEndpoint, axum::respond};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let endpoint = MetricsEndpoint::new();
+//! let get = respond(&endpoint, Request::get("/metrics").body(()).unwrap()).await;
+//! assert_eq!(get.status(), StatusCode::OK);
+//! assert_eq!(get.headers()["content-type"], metrics_core::TEXT_CONTENT_TYPE);
+//! let head = respond(&endpoint, Request::head("/metrics").body(()).unwrap()).await;
+//! assert_eq!(head.status(), StatusCode::OK);
+//! assert!(head.headers().contains_key("content-length"));
+//! # }
+//! ```
 
 use axum::body::Body;
 use axum::extract::Request;

@@ -1,14 +1,46 @@
 //! The `/metrics` endpoint as a hyper 1 [`Service`](hyper::service::Service) (feature
 //! `hyper`), for services built on hyper directly.
 //!
-//! ```ignore
-//! let service = metrics_core::http::hyper::MetricsService::new(MetricsEndpoint::new());
-//! hyper::server::conn::http1::Builder::new()
-//!     .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-//!     .await?;
+//! ```no_run
+//! use metrics_core::http::{MetricsEndpoint, hyper::MetricsService};
+//!
+//! #[tokio::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let listener = tokio::net::TcpListener::bind("0.0.0.0:9100").await?;
+//!     // One per program: clones share the cap on concurrent scrapes.
+//!     let service = MetricsService::new(MetricsEndpoint::new());
+//!     loop {
+//!         let (stream, _) = listener.accept().await?;
+//!         let service = service.clone();
+//!         tokio::spawn(async move {
+//!             let io = hyper_util::rt::TokioIo::new(stream);
+//!             let _ = hyper::server::conn::http1::Builder::new()
+//!                 .serve_connection(io, service)
+//!                 .await;
+//!         });
+//!     }
+//! }
 //! ```
 //!
-//! It answers `/metrics` (or the endpoint's path) and 404 everywhere else.
+//! It answers `/metrics` (or the endpoint's path) and 404 everywhere else; `HEAD` gets the
+//! headers of a `GET`, its `content-length` included, and no body. Called directly, as a
+//! service of your own would for its `/metrics` path:
+//!
+//! ```
+//! use hyper::service::Service;
+//! use hyper::{Request, StatusCode};
+//! use metrics_core::http::{MetricsEndpoint, hyper::MetricsService};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let service = MetricsService::new(MetricsEndpoint::new());
+//! let response = service.call(Request::get("/metrics").body(()).unwrap()).await.unwrap();
+//! assert_eq!(response.status(), StatusCode::OK);
+//! assert_eq!(response.headers()["content-type"], metrics_core::TEXT_CONTENT_TYPE);
+//! let missing = service.call(Request::get("/other").body(()).unwrap()).await.unwrap();
+//! assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+//! # }
+//! ```
 
 use std::convert::Infallible;
 use std::future::Future;

@@ -7,14 +7,18 @@
 //! (feature `hyper`).
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 #[cfg(feature = "hyper")]
+#[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
 pub mod hyper;
 #[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod standalone;
 #[cfg(all(feature = "server", feature = "tls"))]
 mod tls;
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower;
 #[cfg(feature = "server")]
 mod write_deadline;
@@ -121,7 +125,8 @@ pub struct ScrapeResponse {
     /// The HTTP status code.
     pub status: u16,
     /// Headers, names in lower case (`content-type`, `content-encoding`, `vary`, `allow`,
-    /// `retry-after`). `content-length` is left to the adapter.
+    /// `retry-after`). `content-length` is left to the adapter, except in the answer to a
+    /// `HEAD`: there it is the length of the body a `GET` would have got.
     pub headers: Vec<(&'static str, String)>,
     /// The body: empty for `HEAD`.
     pub body: Vec<u8>,
@@ -144,8 +149,12 @@ impl ScrapeResponse {
         }
     }
 
-    fn strip_body_for(mut self, head: bool) -> ScrapeResponse {
-        if head {
+    /// The answer to `method`: for `HEAD`, the `GET`'s status and headers, with the length of
+    /// its body, and no body. Applied once, where a response leaves the endpoint.
+    fn for_method(mut self, method: &str) -> ScrapeResponse {
+        if method == "HEAD" {
+            self.headers
+                .push(("content-length", self.body.len().to_string()));
             self.body.clear();
         }
         self
@@ -157,7 +166,6 @@ impl ScrapeResponse {
 pub(crate) struct Scrape {
     format: Format,
     gzip: bool,
-    head: bool,
     names: Option<Vec<String>>,
     _permit: Permit,
 }
@@ -283,6 +291,10 @@ impl MetricsEndpoint {
     /// Answers a scrape, blocking the calling thread while the registry renders (on a helper
     /// thread, so that the timeout holds).
     pub fn respond(&self, request: &ScrapeRequest<'_>) -> ScrapeResponse {
+        self.respond_as_get(request).for_method(request.method)
+    }
+
+    fn respond_as_get(&self, request: &ScrapeRequest<'_>) -> ScrapeResponse {
         let scrape = match self.prepare(request) {
             Ok(scrape) => scrape,
             Err(response) => return response,
@@ -299,11 +311,11 @@ impl MetricsEndpoint {
         }
         match receiver.recv_timeout(self.timeout) {
             Ok(response) => response,
-            Err(_) => self.timed_out(request.method == "HEAD"),
+            Err(_) => self.timed_out(),
         }
     }
 
-    pub(crate) fn timed_out(&self, head: bool) -> ScrapeResponse {
+    pub(crate) fn timed_out(&self) -> ScrapeResponse {
         ScrapeResponse::message(
             503,
             format!(
@@ -311,34 +323,29 @@ impl MetricsEndpoint {
                 self.timeout.as_millis()
             ),
         )
-        .strip_body_for(head)
     }
 
     /// The checks that need no rendering: path, method, concurrency cap, negotiation.
     pub(crate) fn prepare(&self, request: &ScrapeRequest<'_>) -> Result<Scrape, ScrapeResponse> {
-        if let Some(path) = request.path {
-            if path != &*self.path {
-                return Err(ScrapeResponse::message(
-                    404,
-                    format!("not found: metrics are served at {}\n", self.path),
-                ));
-            }
+        if let Some(path) = request.path
+            && path != &*self.path
+        {
+            return Err(ScrapeResponse::message(
+                404,
+                format!("not found: metrics are served at {}\n", self.path),
+            ));
         }
         if !self.authorized(request.authorization) {
-            return Err(self.unauthorized().strip_body_for(request.method == "HEAD"));
+            return Err(self.unauthorized());
         }
-        let head = match request.method {
-            "GET" => false,
-            "HEAD" => true,
-            other => {
-                let mut response = ScrapeResponse::message(
-                    405,
-                    format!("method {other} not allowed: use GET or HEAD\n"),
-                );
-                response.headers.push(("allow", "GET,HEAD".to_owned()));
-                return Err(response);
-            }
-        };
+        if !matches!(request.method, "GET" | "HEAD") {
+            let mut response = ScrapeResponse::message(
+                405,
+                format!("method {} not allowed: use GET or HEAD\n", request.method),
+            );
+            response.headers.push(("allow", "GET,HEAD".to_owned()));
+            return Err(response);
+        }
         let previous = self.in_flight.fetch_add(1, Ordering::AcqRel);
         let permit = Permit(Arc::clone(&self.in_flight));
         if previous >= self.max_concurrent {
@@ -351,12 +358,11 @@ impl MetricsEndpoint {
                 ),
             );
             response.headers.push(("retry-after", "1".to_owned()));
-            return Err(response.strip_body_for(head));
+            return Err(response);
         }
         Ok(Scrape {
             format: Format::from_accept(request.accept),
             gzip: accepts_gzip(request.accept_encoding),
-            head,
             names: request.query.and_then(name_filter),
             _permit: permit,
         })
@@ -387,7 +393,6 @@ impl Scrape {
             headers,
             body,
         }
-        .strip_body_for(self.head)
     }
 }
 
@@ -400,14 +405,15 @@ pub(crate) async fn respond_async(
 ) -> ScrapeResponse {
     let scrape = match endpoint.prepare(request) {
         Ok(scrape) => scrape,
-        Err(response) => return response,
+        Err(response) => return response.for_method(request.method),
     };
     let rendering = tokio::task::spawn_blocking(move || scrape.render());
-    match tokio::time::timeout(endpoint.timeout, rendering).await {
+    let response = match tokio::time::timeout(endpoint.timeout, rendering).await {
         Ok(Ok(response)) => response,
         Ok(Err(error)) => ScrapeResponse::message(503, format!("the scrape failed: {error}\n")),
-        Err(_) => endpoint.timed_out(request.method == "HEAD"),
-    }
+        Err(_) => endpoint.timed_out(),
+    };
+    response.for_method(request.method)
 }
 
 #[cfg(feature = "gzip")]

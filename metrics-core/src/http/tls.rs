@@ -1,14 +1,18 @@
 //! HTTPS for the standalone server (features `server` and `tls`): rustls with the ring crypto
 //! provider, through tokio-rustls. The handshake must end within the header timeout.
 //!
-//! ```ignore
+//! ```no_run
 //! use metrics_core::http::{MetricsEndpoint, standalone::{ServerOptions, serve_with}};
 //!
-//! let options = ServerOptions::new().tls_pem(
-//!     &std::fs::read("/etc/metrics/cert.pem")?,
-//!     &std::fs::read("/etc/metrics/key.pem")?,
-//! )?;
-//! let server = serve_with("0.0.0.0:9100", MetricsEndpoint::new().bearer_token(TOKEN), options)?;
+//! fn main() -> std::io::Result<()> {
+//!     let options = ServerOptions::new().tls_pem(
+//!         &std::fs::read("/etc/metrics/cert.pem")?,
+//!         &std::fs::read("/etc/metrics/key.pem")?,
+//!     )?;
+//!     let endpoint = MetricsEndpoint::new().bearer_token("a long random token");
+//!     let _server = serve_with("0.0.0.0:9100", endpoint, options)?;
+//!     Ok(())
+//! }
 //! ```
 
 use std::io;
@@ -20,6 +24,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::standalone::ServerOptions;
 
+#[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
 impl ServerOptions {
     /// Serves HTTPS with a rustls configuration of your own (client certificates, ALPN,
     /// another crypto provider, ...).

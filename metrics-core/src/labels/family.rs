@@ -100,10 +100,10 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
     where
         Q: LabelSet<Static = L::Static>,
     {
-        if C > 0 {
-            if let Some(series) = self.closed.get(labels.series_index()) {
-                return series;
-            }
+        if C > 0
+            && let Some(series) = self.closed.get(labels.series_index())
+        {
+            return series;
         }
         self.open_series(&labels)
     }
