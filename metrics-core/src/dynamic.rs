@@ -166,12 +166,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_follow_the_exposition_rules() {
-        assert_eq!(check_metric_name("http:requests_total"), Ok(()));
+    fn names_follow_the_rules_of_metric_declarations() {
+        assert_eq!(check_metric_name("http_requests_total"), Ok(()));
+        assert_eq!(
+            check_metric_name("http:requests_total").unwrap_err().to_string(),
+            "invalid metric name `http:requests_total`: colons are reserved for recording rules; \
+             write `http_requests_total`"
+        );
         assert_eq!(
             check_metric_name("1xx").unwrap_err().to_string(),
-            "`1xx` is not a valid metric name: use ASCII letters, digits, `_` and `:`, not \
-             starting with a digit"
+            "invalid metric name `1xx`: use letters, digits and `_`, not starting with a digit"
         );
         assert!(check_metric_name("a-b").is_err());
         assert!(check_metric_name("").is_err());
@@ -180,7 +184,7 @@ mod tests {
         assert!(check_label_name("a:b").is_err());
         assert_eq!(
             check_label_name("le").unwrap_err().to_string(),
-            "`le` is not a valid label name: histograms and summaries use it themselves"
+            "invalid label name `le`: histograms and summaries use it themselves"
         );
     }
 }
