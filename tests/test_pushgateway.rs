@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use common::tools::tool_available;
-use common::{free_port, parse_response, request};
+use common::{free_port, parse_response, request, wait_until};
 use metrics_core::push::{PushError, Pusher};
 use metrics_core::{Gauge, IntCounter, IntGauge, metric};
 
@@ -71,14 +71,9 @@ fn start_gateway(flags: &[String], ready: impl Fn(&str) -> bool) -> (Killed, Str
             .spawn()
             .expect("start prometheus-pushgateway"),
     );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(&addr).is_err() || !ready(&addr) {
-        assert!(
-            Instant::now() < deadline,
-            "the pushgateway never became ready"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until("the pushgateway becomes ready", || {
+        std::net::TcpStream::connect(&addr).is_ok() && ready(&addr)
+    });
     (gateway, addr)
 }
 
@@ -88,13 +83,9 @@ fn plain_gateway() -> (Killed, String) {
     })
 }
 
-/// Waits until `condition` holds (polled; the deadline only catches a hang).
+/// Waits until `condition` holds (polled; the hang guard only catches a hang).
 fn eventually(what: &str, condition: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !condition() {
-        assert!(Instant::now() < deadline, "never happened: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(what, condition);
 }
 
 #[test]

@@ -169,7 +169,9 @@ mod tests {
     fn names_follow_the_rules_of_metric_declarations() {
         assert_eq!(check_metric_name("http_requests_total"), Ok(()));
         assert_eq!(
-            check_metric_name("http:requests_total").unwrap_err().to_string(),
+            check_metric_name("http:requests_total")
+                .unwrap_err()
+                .to_string(),
             "invalid metric name `http:requests_total`: colons are reserved for recording rules; \
              write `http_requests_total`"
         );

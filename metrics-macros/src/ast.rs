@@ -270,12 +270,11 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
 
 /// The `2` of `IntCounterVec<2>`: the only parameter a metric type has.
 fn label_count_argument(arguments: &PathArguments, is_vec: bool) -> syn::Result<(usize, Span)> {
-    if let PathArguments::AngleBracketed(args) = arguments {
-        if let [GenericArgument::Const(Expr::Lit(lit))] = args.args.iter().collect::<Vec<_>>()[..] {
-            if let (true, Lit::Int(int)) = (is_vec, &lit.lit) {
-                return Ok((int.base10_parse()?, int.span()));
-            }
-        }
+    if let PathArguments::AngleBracketed(args) = arguments
+        && let [GenericArgument::Const(Expr::Lit(lit))] = args.args.iter().collect::<Vec<_>>()[..]
+        && let (true, Lit::Int(int)) = (is_vec, &lit.lit)
+    {
+        return Ok((int.base10_parse()?, int.span()));
     }
     Err(syn::Error::new(
         arguments.span(),

@@ -278,26 +278,22 @@ fn link_checks(ident: &Ident, family: &str, cfgs: &[&Attribute]) -> TokenStream 
 /// the number of label sets of a closed `L` (0 for an open one), held inline.
 fn full_type(ty: &Type, checked: &Checked) -> Type {
     let mut ty = ty.clone();
-    if let Some((label_type, _)) = &checked.family {
-        if let Type::Path(path) = &mut ty {
-            if let Some(last) = path.path.segments.last_mut() {
-                if let PathArguments::AngleBracketed(args) = &mut last.arguments {
-                    args.args.push(parse_quote!({
-                        ::metrics_core::closed_len::<#label_type>()
-                    }));
-                }
-            }
-        }
+    if let Some((label_type, _)) = &checked.family
+        && let Type::Path(path) = &mut ty
+        && let Some(last) = path.path.segments.last_mut()
+        && let PathArguments::AngleBracketed(args) = &mut last.arguments
+    {
+        args.args.push(parse_quote!({
+            ::metrics_core::closed_len::<#label_type>()
+        }));
     }
-    if checked.is_vec {
-        if let Type::Path(path) = &mut ty {
-            if let Some(last) = path.path.segments.last_mut() {
-                if last.arguments.is_empty() {
-                    let count = Literal::usize_unsuffixed(checked.labels.len());
-                    last.arguments = PathArguments::AngleBracketed(parse_quote!(<#count>));
-                }
-            }
-        }
+    if checked.is_vec
+        && let Type::Path(path) = &mut ty
+        && let Some(last) = path.path.segments.last_mut()
+        && last.arguments.is_empty()
+    {
+        let count = Literal::usize_unsuffixed(checked.labels.len());
+        last.arguments = PathArguments::AngleBracketed(parse_quote!(<#count>));
     }
     ty
 }

@@ -146,17 +146,17 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
 
     let labels = check_labels(&mut errors, &args, kind, &type_info, &item.ty);
     let unbounded_checks = check_unbounded_labels(&mut errors, &args, &type_info);
-    if let (Some((count, span)), Some(given)) = (type_info.explicit_label_count, &args.labels) {
-        if count != given.names.len() {
-            errors.push(
-                span,
-                format!(
-                    "the type says {count} label(s) but `labels` lists {}: \
+    if let (Some((count, span)), Some(given)) = (type_info.explicit_label_count, &args.labels)
+        && count != given.names.len()
+    {
+        errors.push(
+            span,
+            format!(
+                "the type says {count} label(s) but `labels` lists {}: \
                      leave the number out and #[metric] fills it in",
-                    given.names.len()
-                ),
-            );
-        }
+                given.names.len()
+            ),
+        );
     }
 
     let buckets = match &args.buckets {

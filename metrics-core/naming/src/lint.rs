@@ -238,12 +238,12 @@ pub fn lint_metric_name(name: &str, metric_type: MetricType) -> Vec<Problem> {
                 });
             }
         }
-        if metric_type != MetricType::Gauge {
-            if let Some(stem) = strip_suffix_ci(name, "_timestamp_seconds") {
-                problems.push(Problem::TimestampNotGauge {
-                    suggested: format!("{stem}_seconds"),
-                });
-            }
+        if metric_type != MetricType::Gauge
+            && let Some(stem) = strip_suffix_ci(name, "_timestamp_seconds")
+        {
+            problems.push(Problem::TimestampNotGauge {
+                suggested: format!("{stem}_seconds"),
+            });
         }
     }
 
@@ -284,15 +284,15 @@ pub fn lint_metric_name(name: &str, metric_type: MetricType) -> Vec<Problem> {
                 base,
                 suggested: replace_with(base),
             });
-        } else if index > 0 {
-            if let Some((full, hint)) = abbreviation(segment) {
-                problems.push(Problem::AbbreviatedUnit {
-                    abbreviation: (*segment).to_owned(),
-                    full,
-                    hint,
-                    suggested: replace_with(full),
-                });
-            }
+        } else if index > 0
+            && let Some((full, hint)) = abbreviation(segment)
+        {
+            problems.push(Problem::AbbreviatedUnit {
+                abbreviation: (*segment).to_owned(),
+                full,
+                hint,
+                suggested: replace_with(full),
+            });
         }
     }
 

@@ -351,13 +351,13 @@ async fn serve_connection(stream: TcpStream, shared: &Arc<Shared>, stopped: watc
     if let Some(acceptor) = &shared.tls {
         let handshake = acceptor.accept(stream);
         // A client that does not finish the handshake in time is dropped without a word.
-        if let Ok(Ok(tls)) = tokio::time::timeout(shared.options.header_timeout, handshake).await {
-            if let Some(mut tls) = serve_http(tls, shared, stopped).await {
-                // close_notify, then the TCP half-close.
-                let _ = tls.shutdown().await;
-                let (socket, _) = tls.into_inner();
-                close(socket, LINGER).await;
-            }
+        if let Ok(Ok(tls)) = tokio::time::timeout(shared.options.header_timeout, handshake).await
+            && let Some(mut tls) = serve_http(tls, shared, stopped).await
+        {
+            // close_notify, then the TCP half-close.
+            let _ = tls.shutdown().await;
+            let (socket, _) = tls.into_inner();
+            close(socket, LINGER).await;
         }
         return;
     }

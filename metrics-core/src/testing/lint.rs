@@ -33,10 +33,10 @@ pub fn lint_text(text: &str) -> Vec<String> {
         if let Some(rest) = line.strip_prefix("# HELP ") {
             let (name, text) = rest.split_once(' ').unwrap_or((rest, ""));
             help.insert(name, text);
-        } else if let Some(rest) = line.strip_prefix("# TYPE ") {
-            if let Some((name, kind)) = rest.split_once(' ') {
-                types.push((name, kind));
-            }
+        } else if let Some(rest) = line.strip_prefix("# TYPE ")
+            && let Some((name, kind)) = rest.split_once(' ')
+        {
+            types.push((name, kind));
         }
     }
     let samples = parse_samples(text).unwrap_or_default();
@@ -77,10 +77,10 @@ pub fn lint_text(text: &str) -> Vec<String> {
                 MetricType::Summary => "quantile",
                 _ => "",
             };
-            if label != own {
-                if let Some(label_problem) = lint_label_name(label, metric_type) {
-                    problem(label_problem.to_string());
-                }
+            if label != own
+                && let Some(label_problem) = lint_label_name(label, metric_type)
+            {
+                problem(label_problem.to_string());
             }
         }
     }
