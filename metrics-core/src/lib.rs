@@ -150,6 +150,7 @@ mod inprogress;
 mod instrument;
 mod interop;
 mod label;
+mod label_key;
 mod labels_check;
 mod metric;
 mod negotiate;
@@ -160,9 +161,11 @@ mod process;
 mod procfs;
 pub mod push;
 mod quantile;
+mod reclaim;
 mod registry;
 mod rejected;
 mod series;
+mod series_ref;
 mod stateset;
 mod summary;
 mod sync;
@@ -312,8 +315,12 @@ pub use crate::metric::{Collect, Metric, MetricType};
 pub use crate::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
 pub use crate::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::registry::{Registry, registry};
+pub use crate::series_ref::SeriesRef;
 pub use crate::stateset::{Named, StateSet, States};
 pub use crate::summary::{SUMMARY_BUFFER, Summary};
+#[cfg(loom)]
+#[doc(hidden)]
+pub use crate::sync::set_loom_clock as __set_loom_clock;
 pub use crate::text::TEXT_CONTENT_TYPE;
 pub use crate::timer::{Observer, Timer};
 pub use crate::vec::{
