@@ -345,6 +345,7 @@ pub mod __private {
     };
     pub use crate::labels_check::family_labels;
     pub use crate::registry::{Entry, METRICS};
+    pub use crate::timer::LabelledTimer;
     pub use linkme;
 
     /// `global_asm!` under a name that reads as the fix. `#[metric]` invokes it next to every
