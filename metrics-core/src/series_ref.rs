@@ -20,6 +20,26 @@ use crate::reclaim::Guard;
 /// A handle is tied to the thread that looked it up (it is neither `Send` nor `Sync`), like a
 /// lock guard. A series of a closed label set (every label an enum or `bool`) is never freed;
 /// its handle is a plain reference.
+///
+/// ```
+/// use metrics_core::{metric, IntGaugeVec};
+///
+/// /// Open sessions by tenant.
+/// #[metric(labels = ["tenant"])]
+/// static DOC_SESSIONS: IntGaugeVec;
+///
+/// # fn main() {
+/// let kept = DOC_SESSIONS.with_label_values(&["acme"]);
+/// kept.set(3);
+/// DOC_SESSIONS.remove_label_values(&["acme"]).unwrap();
+/// // Still valid memory, but the series is gone: this write is never scraped.
+/// kept.inc();
+/// assert_eq!(kept.get(), 4);
+/// drop(kept);
+/// // The same values make a new series, at zero.
+/// assert_eq!(DOC_SESSIONS.with_label_values(&["acme"]).get(), 0);
+/// # }
+/// ```
 pub struct SeriesRef<'a, M> {
     metric: &'a M,
     /// Keeps `metric` from being freed; `None` for a series that is never freed.
