@@ -41,6 +41,9 @@ pub struct Options {
     pub states: &'static [&'static str],
     /// Labels with a fixed value on every series of the metric, before its own labels.
     pub const_labels: &'static [(&'static str, &'static str)],
+    /// A labelled family's idle expiry, in seconds: series not looked up for that long are
+    /// removed (`#[metric(expire_after = "10m")]`). 0: never.
+    pub expire_after_seconds: u64,
 }
 
 impl Options {
@@ -52,6 +55,7 @@ impl Options {
         age_buckets: 5,
         states: &[],
         const_labels: &[],
+        expire_after_seconds: 0,
     };
 }
 

@@ -374,6 +374,7 @@ pub use crate::error::Error;
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub use crate::http::standalone::{Server, ServerOptions, serve, serve_endpoint, serve_with};
 pub use crate::labels::family::Family;
+pub use crate::labels::series_ref::SeriesRef;
 pub use crate::labels::typed::{LabelSet, LabelValue, MAX_CLOSED_SERIES, closed_len};
 pub use crate::labels::vec::{
     CounterVec, DEFAULT_MAX_SERIES, GaugeVec, HistogramVec, IntCounterVec, IntGaugeVec, MetricVec,
@@ -391,6 +392,9 @@ pub use crate::metrics::stateset::{Named, StateSet, States};
 pub use crate::metrics::summary::{SUMMARY_BUFFER, Summary};
 pub use crate::metrics::timer::{Observer, Timer};
 pub use crate::registry::{Registry, registry};
+#[cfg(loom)]
+#[doc(hidden)]
+pub use crate::sync::set_loom_clock as __set_loom_clock;
 
 /// The naming rules `#[metric]` checks declarations with, for names made at run time: valid
 /// metric and label names, OpenMetrics family names, units, snake_case and promtool's lint.

@@ -9,6 +9,7 @@ pub use crate::labels::typed::{
     __radix as radix,
 };
 pub use crate::metrics::instrument::{call_once, future_of};
+pub use crate::metrics::timer::LabelledTimer;
 pub use crate::own::build_info::BuildInfo;
 pub use crate::registry::{Entry, METRICS};
 pub use linkme;

@@ -14,13 +14,13 @@
 
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic::{
-    AtomicBool, AtomicI64, AtomicPtr, AtomicU64, AtomicUsize, Ordering,
+    AtomicI64, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering,
 };
 #[cfg(loom)]
 pub(crate) use loom::sync::{Mutex, MutexGuard};
 #[cfg(not(loom))]
 pub(crate) use std::sync::atomic::{
-    AtomicBool, AtomicI64, AtomicPtr, AtomicU64, AtomicUsize, Ordering,
+    AtomicI64, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering,
 };
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Mutex, MutexGuard};
@@ -39,3 +39,33 @@ macro_rules! const_fn {
     };
 }
 pub(crate) use const_fn;
+
+/// The time for idle expiry: the real clock normally; under loom, a clock that only the model
+/// moves ([`set_loom_clock`]), so that every execution of a model sees the same times.
+#[cfg(not(loom))]
+#[inline]
+pub(crate) fn now() -> std::time::Instant {
+    std::time::Instant::now()
+}
+
+#[cfg(loom)]
+static LOOM_CLOCK_MILLIS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+#[cfg(loom)]
+pub(crate) fn now() -> std::time::Instant {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *START.get_or_init(std::time::Instant::now)
+        + std::time::Duration::from_millis(
+            LOOM_CLOCK_MILLIS.load(std::sync::atomic::Ordering::SeqCst),
+        )
+}
+
+/// Sets the loom models' clock to `elapsed` after its start.
+#[cfg(loom)]
+#[doc(hidden)]
+pub fn set_loom_clock(elapsed: std::time::Duration) {
+    LOOM_CLOCK_MILLIS.store(
+        u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        std::sync::atomic::Ordering::SeqCst,
+    );
+}

@@ -227,15 +227,16 @@ fn labelled_descriptor(name: &'static str) -> &'static Descriptor {
 /// The series table of labelled families (`src/labels/series.rs`): a reader finds series with plain
 /// atomic loads while a writer creates one, and a scrape runs. With `existing` series created
 /// before the threads start, the writer's new series either fits the current array (fewer than
-/// four) or makes the table grow into a new one (four: the fifth outgrows the first array of
-/// eight slots). In every interleaving the reader finds the series that existed before, the
+/// six) or makes the table grow into a new one (six: the seventh outgrows the first array of
+/// eight slots, which is used up to three quarters), retiring the old array while the reader
+/// may still probe it. In every interleaving the reader finds the series that existed before, the
 /// writer's series is complete when found (its key is a loom cell, so a publication without
 /// the release/acquire pair fails the model), a concurrent scrape sees a consistent set, and no
 /// increment is lost.
 fn series_table_model(existing: usize) -> usize {
     use metrics_core::{Collect, IntCounterVec};
 
-    const PEERS: [&str; 4] = ["a", "b", "c", "d"];
+    const PEERS: [&str; 6] = ["a", "b", "c", "d", "f", "g"];
     let desc = labelled_descriptor("loom_peers_total");
     static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
     EXECUTIONS.store(0, Relaxed);
@@ -285,6 +286,110 @@ fn series_table_lookup_during_an_insert() {
 
 #[test]
 fn series_table_lookup_during_an_insert_that_grows_the_table() {
-    let executions = series_table_model(4);
+    let executions = series_table_model(6);
     eprintln!("series table: growing insert x lookup x scrape, bound 2, {executions} executions");
+}
+
+/// A lookup (which keeps its handle and writes through it) against a removal of the same
+/// series followed by a new lookup, and a scrape. The series' key is a loom cell that its free
+/// writes, so a read of a series (or of a table) the removal freed while a handle or a probe
+/// could still use it fails the model. The kept handle's write lands in the removed series or in
+/// the new one, never elsewhere.
+#[test]
+fn series_table_lookup_against_a_removal_and_a_scrape() {
+    use metrics_core::{Collect, IntCounterVec};
+
+    let desc = labelled_descriptor("loom_removed_total");
+    static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(2);
+    builder.check(move || {
+        EXECUTIONS.fetch_add(1, Relaxed);
+        let family: Arc<IntCounterVec<1>> = Arc::new(IntCounterVec::__new(desc));
+        family.with_label_values(&["a"]).inc();
+        family.with_label_values(&["b"]).inc();
+        let user = {
+            let family = Arc::clone(&family);
+            thread::spawn(move || {
+                let handle = family.with_label_values(&["a"]);
+                handle.inc();
+                handle.get()
+            })
+        };
+        let remover = {
+            let family = Arc::clone(&family);
+            thread::spawn(move || {
+                family.remove_label_values(&["a"]).unwrap();
+                family.with_label_values(&["a"]).inc();
+            })
+        };
+        let mut text = String::new();
+        family.encode_text(&mut text);
+        assert!(text.contains("{peer=\"b\"} 1\n"), "{text}");
+        let seen = user.join().unwrap();
+        remover.join().unwrap();
+        // Through the old series (2, then removed: the write went with it) or the new one.
+        let now = family.with_label_values(&["a"]).get();
+        assert!(
+            (seen == 2 && now == 1) || (seen == 1 && now == 2) || (seen == 2 && now == 2),
+            "handle saw {seen}, the family has {now}"
+        );
+        assert_eq!(family.len(), 2);
+    });
+    eprintln!(
+        "series table: lookup x removal x scrape, bound 2, {} executions",
+        EXECUTIONS.load(Relaxed)
+    );
+}
+
+/// A lookup against the scrape that expires its idle series: the lookup either stamps the
+/// series first (it stays, with both increments) or finds it expired and makes a new one at
+/// zero (the increment is in the new series); no increment is lost, and the scrape lists the
+/// series exactly when it stayed.
+#[test]
+fn series_table_lookup_against_idle_expiry() {
+    use std::time::Duration;
+
+    use metrics_core::{Collect, IntCounterVec};
+
+    let desc = labelled_descriptor("loom_idle_total");
+    static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(2);
+    builder.check(move || {
+        EXECUTIONS.fetch_add(1, Relaxed);
+        let minute = Duration::from_secs(60);
+        metrics_core::__set_loom_clock(Duration::ZERO);
+        let family: Arc<IntCounterVec<1>> = Arc::new(IntCounterVec::__new(desc));
+        family.set_expire_after(Some(minute));
+        family.with_label_values(&["a"]).inc();
+        // A tick of the clock, then a minute: "a" is idle enough at the next scrape.
+        metrics_core::__set_loom_clock(minute / 8);
+        family.encode_text(&mut String::new());
+        metrics_core::__set_loom_clock(minute + minute / 4);
+        let user = {
+            let family = Arc::clone(&family);
+            thread::spawn(move || family.with_label_values(&["a"]).inc())
+        };
+        let mut text = String::new();
+        family.encode_text(&mut text);
+        user.join().unwrap();
+        let value = family.with_label_values(&["a"]).get();
+        if text.is_empty() {
+            assert_eq!(value, 1, "expired, then made again by the lookup");
+        } else {
+            // Stamped first: kept, with the increment before or after the scrape read it.
+            assert!(
+                text == "loom_idle_total{peer=\"a\"} 1\n"
+                    || text == "loom_idle_total{peer=\"a\"} 2\n",
+                "{text}"
+            );
+            assert_eq!(value, 2);
+        }
+        assert_eq!(family.len(), 1);
+    });
+    eprintln!(
+        "series table: lookup x idle expiry at scrape, bound 2, {} executions",
+        EXECUTIONS.load(Relaxed)
+    );
 }

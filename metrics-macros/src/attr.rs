@@ -14,6 +14,8 @@ pub struct Args {
     /// Seconds, and the span of the argument's value.
     pub max_age: Option<(u64, Span)>,
     pub age_buckets: Option<(u32, Span)>,
+    /// Seconds, and the span of the argument's value.
+    pub expire_after: Option<(u64, Span)>,
     pub states: Option<Labels>,
     pub callback: Option<Expr>,
     pub subsystem: Option<LitStr>,
@@ -47,8 +49,9 @@ pub struct Buckets {
 
 const ARGUMENTS: &str = "`name = \"...\"`, `labels = [\"...\"]`, `buckets = [...]`, \
                          `objectives = [(0.5, 0.05), ...]`, `max_age = 600`, `age_buckets = 5`, \
-                         `states = [\"...\"]`, `callback = path`, `subsystem = \"...\"`, \
-                         `const_labels = [(\"name\", \"value\")]`, `unbounded_labels = [\"...\"]`";
+                         `expire_after = \"10m\"`, `states = [\"...\"]`, `callback = path`, \
+                         `subsystem = \"...\"`, `const_labels = [(\"name\", \"value\")]`, \
+                         `unbounded_labels = [\"...\"]`";
 
 pub fn parse(args: TokenStream) -> syn::Result<Args> {
     let mut parsed = Args::default();
@@ -95,7 +98,14 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
                 return Err(duplicate());
             }
             let expr: Expr = meta.value()?.parse()?;
-            parsed.max_age = Some((max_age(&expr)?, expr.span()));
+            parsed.max_age = Some((duration(&expr, "max_age", "600", "10m")?, expr.span()));
+        } else if key.is_ident("expire_after") {
+            if parsed.expire_after.is_some() {
+                return Err(duplicate());
+            }
+            let expr: Expr = meta.value()?.parse()?;
+            parsed.expire_after =
+                Some((duration(&expr, "expire_after", "3600", "30m")?, expr.span()));
         } else if key.is_ident("age_buckets") {
             if parsed.age_buckets.is_some() {
                 return Err(duplicate());
@@ -224,14 +234,22 @@ fn objectives(expr: &Expr) -> syn::Result<Objectives> {
     })
 }
 
-const MAX_AGE_FORM: &str = "`max_age` is a whole number of seconds (`max_age = 600`) or a \
-                            duration string (`max_age = \"10m\"`, `\"90s\"`, `\"1h\"`)";
+/// The longest duration an argument takes: a year and a day.
+const DURATION_LIMIT: u64 = 366 * 24 * 3600;
 
-const MAX_AGE_LIMIT: u64 = 366 * 24 * 3600;
-
-/// `600` or `"10m"`, in seconds.
-fn max_age(expr: &Expr) -> syn::Result<u64> {
-    let error = || syn::Error::new(expr.span(), MAX_AGE_FORM);
+/// The value of the duration argument `name` (`max_age`, `expire_after`): a whole number of
+/// seconds (`600`) or a duration string (`"10m"`), in seconds. `seconds` and `text` are the
+/// examples its error message shows.
+fn duration(expr: &Expr, name: &str, seconds: &str, text: &str) -> syn::Result<u64> {
+    let error = || {
+        syn::Error::new(
+            expr.span(),
+            format!(
+                "`{name}` is a whole number of seconds (`{name} = {seconds}`) or a duration \
+                 string (`{name} = \"{text}\"`, `\"90s\"`, `\"1h\"`)"
+            ),
+        )
+    };
     let Expr::Lit(lit) = expr else {
         return Err(error());
     };
@@ -252,10 +270,10 @@ fn max_age(expr: &Expr) -> syn::Result<u64> {
         }
         _ => return Err(error()),
     };
-    if !(1..=MAX_AGE_LIMIT).contains(&seconds) {
+    if !(1..=DURATION_LIMIT).contains(&seconds) {
         return Err(syn::Error::new(
             expr.span(),
-            "`max_age` is from 1 second to 366 days (`\"8784h\"`)",
+            format!("`{name}` is from 1 second to 366 days (`\"8784h\"`)"),
         ));
     }
     Ok(seconds)

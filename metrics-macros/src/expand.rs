@@ -193,6 +193,9 @@ fn options(checked: &Checked) -> TokenStream {
     if let Some(count) = checked.age_buckets {
         fields.push(quote!(age_buckets: #count));
     }
+    if let Some(seconds) = checked.expire_after {
+        fields.push(quote!(expire_after_seconds: #seconds));
+    }
     if let Some(state_enum) = &checked.state_enum {
         fields.push(quote!(states: <#state_enum as ::metrics_core::States>::NAMES));
     } else if !checked.states.is_empty() {

@@ -55,15 +55,18 @@ pub fn timed(args: TokenStream, input: TokenStream) -> syn::Result<TokenStream> 
         block,
     } = function;
     let metric = &target.metric;
-    let series = if target.labels.is_empty() {
-        quote!(&#metric)
+    let start = if target.labels.is_empty() {
+        quote_spanned! {metric.span()=>
+            let __metrics_timer = (&#metric).start_timer();
+        }
     } else {
+        // Looked up when the timer observes: no series handle is held across the call (an
+        // `async fn` stays `Send`, and a series removed meanwhile is not written to).
         let labels = &target.labels;
-        quote!(#metric.with_label_values(&[#(#labels),*]))
-    };
-    let start = quote_spanned! {metric.span()=>
-        let __metrics_series = #series;
-        let __metrics_timer = __metrics_series.start_timer();
+        quote_spanned! {metric.span()=>
+            let __metrics_timer =
+                ::metrics_core::__private::LabelledTimer::start(&#metric, [#(#labels),*]);
+        }
     };
     let statements = &block.stmts;
     // The timer is the first local, so it is dropped last: after the body's own locals, on

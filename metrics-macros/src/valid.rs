@@ -23,6 +23,8 @@ pub struct Checked {
     pub objectives: Vec<(f64, f64)>,
     pub max_age: Option<u64>,
     pub age_buckets: Option<u32>,
+    /// Idle expiry of a labelled family's series, in seconds.
+    pub expire_after: Option<u64>,
     pub states: Vec<String>,
     /// `E` of `StateSet<E>`, whose `States::NAMES` are the states.
     pub state_enum: Option<syn::Type>,
@@ -87,6 +89,16 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
 
     let type_info = metric_type(&item.ty)?;
     let kind = type_info.kind;
+    if let Some((_, span)) = args.expire_after {
+        let labelled = (type_info.is_vec && kind != Kind::Info) || type_info.family.is_some();
+        if !labelled {
+            errors.push(
+                span,
+                "`expire_after` removes the series of a labelled family that nobody used for \
+                 that long: it applies to `*Vec` types and `Family`; remove it here",
+            );
+        }
+    }
 
     let (base, name_span, source) = match &args.name {
         Some(name) => (name.value(), name.span(), NameSource::Argument),
@@ -209,6 +221,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         objectives,
         max_age: args.max_age.map(|(seconds, _)| seconds),
         age_buckets: args.age_buckets.map(|(count, _)| count),
+        expire_after: args.expire_after.map(|(seconds, _)| seconds),
         states,
         state_enum: type_info.state_enum,
         callback: args.callback,

@@ -2,11 +2,14 @@
 
 use std::marker::PhantomData;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use prometheus::proto;
 
 use crate::encoding::text::{const_label_pairs, series_labels};
-use crate::labels::series::{Lookup, SeriesTable};
+use crate::labels::key::LabelKey;
+use crate::labels::series::SeriesTable;
+use crate::labels::series_ref::SeriesRef;
 use crate::labels::vec::{
     DEFAULT_MAX_SERIES, ValuesHasher, collect_series, encode_series, overflow_series,
 };
@@ -53,13 +56,16 @@ use crate::{Collect, Descriptor, Error, LabelSet, Metric, MetricType};
 ///
 /// When every label is a closed set (enums, `bool`), every series exists from the start, in an
 /// array inside the `static`: all are exposed (at zero until used) in declaration order, and
-/// [`get`](Self::get) is an array index: no hashing, no lock, no allocation. Past
+/// [`get`](Self::get) is an array index: no hashing, no lock, no allocation. These series are
+/// never removed or freed: [`remove`](Self::remove) and [`reset`](Self::reset) set them back to
+/// zero (with a new creation time), and idle expiry does not apply to them. Past
 /// [`MAX_CLOSED_SERIES`](crate::MAX_CLOSED_SERIES) combinations (a size no dashboard reads) a closed set is handled as an
 /// open one instead, so that the `static` stays small. Otherwise (a label is a string
 /// or an integer) series are created on first use and found in the same lock-free table as
 /// [`MetricVec`](crate::MetricVec)'s, with the same [`max_series`](Self::max_series) cap and
 /// overflow series, sorted by their values' text (so `"200"` before `"404"`, but `"1000"`
-/// before `"200"`); a lookup itself allocates nothing. Declare text labels as `&'static str`
+/// before `"200"`); a lookup itself allocates nothing. Their series can be removed and expire
+/// when idle, and are then freed, as [`MetricVec`'s](crate::MetricVec#series-that-come-and-go). Declare text labels as `&'static str`
 /// (or a `#[derive(LabelSet)]` struct with `&'a str` fields): the family is then looked up
 /// with borrowed text of any lifetime, where a `String` label needs an owned `String` for
 /// every lookup.
@@ -71,7 +77,7 @@ pub struct Family<L, M, const C: usize> {
     /// The rendered labels of `closed`, built at the first scrape.
     closed_labels: OnceLock<Box<[Box<str>]>>,
     /// Series of an open label set.
-    open: SeriesTable<Box<[Box<str>]>, M>,
+    open: SeriesTable<LabelKey, M>,
     /// `fn` so that the family is `Send`/`Sync` whatever `L` is: it stores no `L`.
     labels: PhantomData<fn(L)>,
 }
@@ -86,7 +92,7 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
                 desc,
                 closed,
                 closed_labels: OnceLock::new(),
-                open: SeriesTable::new(DEFAULT_MAX_SERIES),
+                open: SeriesTable::new(DEFAULT_MAX_SERIES, desc.options.expire_after_seconds),
                 labels: PhantomData,
             }
         }
@@ -95,28 +101,39 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
     /// The series for `labels`: a label set of type `L`, or the same type with borrowed parts
     /// of any lifetime (a family of `&'static str` values is looked up with any `&str`), or a
     /// reference to one.
+    ///
+    /// The handle dereferences to the metric; for an open label set it keeps the series valid
+    /// while it lives (see [`SeriesRef`]).
     #[inline]
-    pub fn get<Q>(&self, labels: Q) -> &M
+    pub fn get<Q>(&self, labels: Q) -> SeriesRef<'_, M>
     where
         Q: LabelSet<Static = L::Static>,
     {
         if C > 0
             && let Some(series) = self.closed.get(labels.series_index())
         {
-            return series;
+            return SeriesRef::fixed(series);
         }
         self.open_series(&labels)
     }
 
-    /// Removes the series for `labels` of an open label set (or a closed one past
-    /// [`MAX_CLOSED_SERIES`](crate::MAX_CLOSED_SERIES)) from the exposition, as
-    /// [`MetricVec::remove_label_values`](crate::MetricVec::remove_label_values) does. The
-    /// series of a closed label set always exist: for them this is an [`Error::SeriesNotFound`].
+    /// Removes the series for `labels`. For an open label set (or a closed one past
+    /// [`MAX_CLOSED_SERIES`](crate::MAX_CLOSED_SERIES)) as
+    /// [`MetricVec::remove_label_values`](crate::MetricVec::remove_label_values) does: out of
+    /// the exposition and the count towards `max_series` at once, freed once no handle to it is
+    /// left, and a new series at zero if the labels come back. The series of a closed label
+    /// set always exist: this sets it back to zero, with a new creation time.
     pub fn remove<Q>(&self, labels: Q) -> Result<(), Error>
     where
         Q: LabelSet<Static = L::Static>,
     {
-        if C == 0 && self.open.remove(hash(&labels), |key| same(key, &labels)) {
+        if C > 0
+            && let Some(series) = self.closed.get(labels.series_index())
+        {
+            series.__reset();
+            return Ok(());
+        }
+        if self.open.remove(hash(&labels), |key| same(key, &labels)) {
             return Ok(());
         }
         let mut values = Vec::with_capacity(Q::LEN);
@@ -128,7 +145,7 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
     }
 
     /// Sets every series of a closed label set back to zero; removes every series of an open
-    /// one from the exposition.
+    /// one (see [`remove`](Self::remove)).
     pub fn reset(&self) {
         for series in &self.closed {
             series.__reset();
@@ -157,6 +174,19 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
         self.open.set_max_series(limit);
     }
 
+    /// How long a series of an open label set may go without being looked up before the family
+    /// removes it, if it does ([`set_expire_after`](Self::set_expire_after)).
+    pub fn expire_after(&self) -> Option<Duration> {
+        self.open.expire_after()
+    }
+
+    /// Removes series of an open label set not looked up for `after`, as
+    /// [`MetricVec::set_expire_after`](crate::MetricVec::set_expire_after) does. The series of
+    /// a closed label set are never removed.
+    pub fn set_expire_after(&self, after: Option<Duration>) {
+        self.open.set_expire_after(after, crate::sync::now());
+    }
+
     /// The label names, in label order.
     pub fn label_names(&self) -> &'static [&'static str] {
         self.desc.labels
@@ -175,30 +205,21 @@ impl<L: LabelSet, M: Metric, const C: usize> Family<L, M, C> {
     }
 
     #[inline]
-    fn open_series<Q: LabelSet>(&self, labels: &Q) -> &M {
-        let lookup = self.open.get_or_insert(
+    fn open_series<Q: LabelSet>(&self, labels: &Q) -> SeriesRef<'_, M> {
+        let (series, overflowed) = self.open.get_or_insert(
             hash(labels),
             |key| same(key, labels),
             || {
-                let mut values: Vec<Box<str>> = Vec::with_capacity(Q::LEN);
-                labels.for_each_value(|_, value| values.push(value.into()));
-                let rendered = series_labels(self.desc, &values).into();
-                (
-                    values.into_boxed_slice(),
-                    rendered,
-                    M::__new_child(self.desc),
-                )
+                let mut values: Vec<String> = Vec::with_capacity(Q::LEN);
+                labels.for_each_value(|_, value| values.push(value.to_owned()));
+                (LabelKey::new(self.desc, &values), M::__new_child(self.desc))
             },
             || overflow_series(self.desc),
-            M::__reset,
         );
-        match lookup {
-            Lookup::Found(metric) => metric,
-            Lookup::Overflow(metric) => {
-                overflow::record(self.desc);
-                metric
-            }
+        if overflowed {
+            overflow::record(self.desc);
         }
+        series
     }
 }
 
@@ -217,10 +238,11 @@ fn hash<Q: LabelSet>(labels: &Q) -> u64 {
 }
 
 #[inline]
-fn same<Q: LabelSet>(key: &[Box<str>], labels: &Q) -> bool {
-    let mut same = key.len() == Q::LEN;
-    labels.for_each_value(|position, value| {
-        same &= key.get(position).is_some_and(|stored| **stored == *value);
+fn same<Q: LabelSet>(key: &LabelKey, labels: &Q) -> bool {
+    let mut same = true;
+    let mut at = 0;
+    labels.for_each_value(|_, value| {
+        same = same && key.next_is(&mut at, value);
     });
     same
 }

@@ -3,6 +3,9 @@
 
 pub(crate) mod check;
 pub(crate) mod family;
+pub(crate) mod key;
+pub(crate) mod reclaim;
 pub(crate) mod series;
+pub(crate) mod series_ref;
 pub(crate) mod typed;
 pub(crate) mod vec;

@@ -1,31 +1,57 @@
-//! The series of a labelled family, found without a lock and without writing shared memory.
+//! The series of a labelled family: found without a lock, removed and freed while readers run.
 //!
-//! A lookup hashes the label values and probes an open-addressing table of pointers with plain
-//! atomic loads: no lock, no reference count, nothing written, so readers on many threads never
-//! contend with each other. Writers (a new series, a removal, a revival) take a mutex and
-//! publish with release stores.
+//! A lookup enters the family's collector ([`crate::reclaim`]), hashes the label values and
+//! probes an open-addressing table of pointers with plain atomic loads: no lock, no reference
+//! count, and nothing written unless idle expiry is on and the series was not used since the
+//! family's clock last ticked. Writers (a new series, a removal, an expiry sweep) take a mutex
+//! and publish with release stores.
 //!
-//! Nothing a reader can reach is freed before the table itself: a grown table's old array and
-//! every series stay allocated until the family is dropped, which for a `static` is never. That
-//! is what lets a lookup hand out a plain `&M`. A removed series is only hidden: asking for the
-//! same label values again revives it at zero instead of allocating, so memory is bounded by
-//! the number of distinct label sets ever used, which `max_series` caps (it counts removed
-//! series too).
+//! A removed series leaves a tombstone in its slot, is unlinked from the sorted list that
+//! scrapes read, stops counting towards `max_series` at once, and is retired: freed once no
+//! guard that could have seen it remains. A table with too many tombstones, or too full, is
+//! rebuilt and the old one retired the same way. Handles returned to users hold the guard
+//! (see [`SeriesRef`](crate::SeriesRef)), so none of them ever points at freed memory.
+//!
+//! Idle expiry: the family has a clock, `tick`, that sweeps (at scrape, or when a new series
+//! is inserted) advance when enough time passed; a lookup stamps its series with the current
+//! tick (one compare when it is already stamped). A sweep expires series whose stamp is older
+//! than the last tick that started `expire_after` ago: their last use was before that tick
+//! started. Stamp and expiry race through one compare-and-swap on the stamp, so a lookup that
+//! wins keeps its series and one that loses goes to the slow path and gets a fresh one.
 
-use std::ptr;
+use std::collections::VecDeque;
+use std::ptr::{self, NonNull};
 use std::sync::PoisonError;
+use std::time::{Duration, Instant};
 
-use crate::sync::{AtomicBool, AtomicPtr, AtomicUsize, Mutex, MutexGuard, Ordering, const_fn};
+use crate::labels::reclaim::{Collector, Guard};
+use crate::labels::series_ref::SeriesRef;
+use crate::sync::{
+    AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Mutex, MutexGuard, Ordering, const_fn,
+};
 
-/// One series: its key (label values), its label list already rendered for the text format,
-/// and the metric.
+/// The stamp of a removed series: a lookup that sees it takes the slow path.
+const REMOVED: u32 = u32::MAX;
+
+/// How many ticks of the expiry clock `expire_after` spans: a series expires between
+/// `expire_after` and `expire_after * (1 + 1/TICKS_PER_EXPIRY)` (plus the time to the next
+/// sweep) after its last use.
+const TICKS_PER_EXPIRY: u32 = 16;
+
+/// What the table needs from a key besides its order: the hash lookups use, recomputed when a
+/// table is rebuilt (series do not store it, to stay small).
+pub(crate) trait SeriesKey: Ord {
+    fn key_hash(&self) -> u64;
+}
+
+/// One series: its key (label values, and whatever the family renders from them) and metric.
 pub(crate) struct Series<K, M> {
-    hash: u64,
-    /// `false` once removed, until revived: hidden from scrapes and from `len`.
-    live: AtomicBool,
+    /// The family's tick when the series was last looked up; [`REMOVED`] once removed.
+    seen: AtomicU32,
+    /// Whether the series counts towards `max_series` (all but an overflow series created as
+    /// such).
+    counted: bool,
     key: Published<K>,
-    /// `name="value",...`, escaped once at creation so that a scrape only copies it.
-    pub(crate) labels: Box<str>,
     pub(crate) metric: M,
 }
 
@@ -34,11 +60,37 @@ impl<K, M> Series<K, M> {
     pub(crate) fn key(&self) -> &K {
         self.key.get()
     }
+
+    /// Stamps the series with `tick`; `false` if it was removed meanwhile.
+    #[inline]
+    fn touch(&self, tick: u32) -> bool {
+        let seen = self.seen.load(Ordering::Relaxed);
+        seen == tick || self.restamp(seen, tick)
+    }
+
+    #[cold]
+    fn restamp(&self, mut seen: u32, tick: u32) -> bool {
+        // Relaxed: the stamp orders nothing but itself; what matters is who wins the race
+        // between this and a sweep's swap to REMOVED, which one total order on `seen` decides.
+        loop {
+            if seen == REMOVED {
+                return false;
+            }
+            match self
+                .seen
+                .compare_exchange_weak(seen, tick, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return true,
+                Err(now) => seen = now,
+            }
+        }
+    }
 }
 
 /// A value written once by the thread that creates a series and then read by any thread that
 /// finds the series: plain memory normally; under loom, a cell whose reads loom checks against
-/// that write, so that a publication without the right ordering fails the model.
+/// that write and against the free, so that a publication without the right ordering, or a
+/// read of a freed series, fails the model.
 #[cfg(not(loom))]
 struct Published<T>(T);
 
@@ -67,7 +119,7 @@ impl<T> Published<T> {
     }
 
     fn get(&self) -> &T {
-        // SAFETY: never written after `new`; `with` only lets loom check the read.
+        // SAFETY: never written after `new` but by `drop`; `with` only lets loom check the read.
         self.0
             .with(|value| unsafe { &*value })
             .as_ref()
@@ -75,37 +127,56 @@ impl<T> Published<T> {
     }
 }
 
-/// A power-of-two array of slots, each null (free) or a series. Slots are never cleared, so a
-/// probe sequence never breaks.
+#[cfg(loom)]
+impl<T> Drop for Published<T> {
+    fn drop(&mut self) {
+        // A write loom sees: a read of a series that is not ordered before its free fails.
+        // SAFETY: `&mut self`.
+        self.0.with_mut(|slot| unsafe { *slot = None });
+    }
+}
+
+/// A power-of-two array of slots, each null (never used), a tombstone (a series was removed
+/// from it) or a series.
 struct Table<K, M> {
     slots: Box<[AtomicPtr<Series<K, M>>]>,
 }
 
+/// The pointer a removed series leaves in its slot, so that probe sequences through it go on.
+/// Never dereferenced.
+fn tombstone<K, M>() -> *mut Series<K, M> {
+    NonNull::dangling().as_ptr()
+}
+
 /// What only writers touch, under the mutex.
 struct Writer<K, M> {
-    /// Series currently exposed.
-    live: usize,
-    /// Every table ever published, the current one last: kept so readers holding an old one
-    /// stay valid. Raw pointers from `Box::into_raw`, freed by `Drop`: readers hold pointers
-    /// into them, which a `Box` moved around in a `Vec` would invalidate under Rust's aliasing
-    /// rules.
-    tables: Vec<*mut Table<K, M>>,
-    /// Every series ever created, removed ones included (handles may still point at them), as
-    /// `tables`; sorted by key, kept sorted at insertion (rare) so that a scrape (often) does
-    /// not sort.
+    /// Every series, sorted by key, kept sorted at insertion (rare) so that a scrape (often)
+    /// does not sort. Raw pointers from `Box::into_raw`: readers hold pointers into them,
+    /// which a `Box` moved around in a `Vec` would invalidate under Rust's aliasing rules.
     sorted: Vec<*mut Series<K, M>>,
+    /// Slots of the current table that are not null (series and tombstones).
+    used: usize,
+    /// When each recent tick of the expiry clock started, oldest first.
+    ticks: VecDeque<(u32, Instant)>,
+    /// The expiry cutoff of the last sweep: series stamped before it are gone already.
+    swept: Option<u32>,
 }
 
 pub(crate) struct SeriesTable<K, M> {
     current: AtomicPtr<Table<K, M>>,
+    /// The expiry clock; stays 0 while expiry is off, so lookups never write.
+    tick: AtomicU32,
     writer: Mutex<Writer<K, M>>,
     max_series: AtomicUsize,
-    /// Series that count towards `max_series`: all but the overflow series, removed ones too.
-    /// Written under the writers' lock, read without it by lookups of a full family.
+    /// Series that count towards `max_series`. Written under the writers' lock, read without
+    /// it by lookups of a full family.
     capped: AtomicUsize,
     /// The overflow series once it exists, so that a full family redirects new label values
     /// to it without taking the lock or allocating.
     overflow: AtomicPtr<Series<K, M>>,
+    /// Idle expiry, in milliseconds; 0: never.
+    expire_after: AtomicU64,
+    collector: Collector,
 }
 
 /// The overflow series of a table: its hash, a test for its key, and how to build it.
@@ -115,26 +186,39 @@ pub(crate) struct Overflow<E, F> {
     pub(crate) make: F,
 }
 
-/// What a lookup found.
-pub(crate) enum Lookup<'a, M> {
-    Found(&'a M),
-    /// The family is full: the caller gets its overflow series and should count the event.
-    Overflow(&'a M),
+/// The series a scrape reads, with the guard that keeps them valid while it reads.
+pub(crate) struct Scrape<'a, K, M> {
+    series: Vec<*const Series<K, M>>,
+    _guard: Guard<'a>,
 }
 
-impl<K: Ord, M> SeriesTable<K, M> {
+impl<K, M> Scrape<'_, K, M> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Series<K, M>> {
+        // SAFETY: listed under the writers' lock while `_guard` was active, so not freed
+        // before `_guard` is dropped, which `&self` prevents.
+        self.series.iter().map(|&series| unsafe { &*series })
+    }
+}
+
+impl<K: SeriesKey, M> SeriesTable<K, M> {
     const_fn! {
-        pub(crate) fn new(max_series: usize) -> Self {
+        /// A table of at most `max_series` series (not counting the overflow series) that
+        /// expires series idle for `expire_after_seconds` (0: never).
+        pub(crate) fn new(max_series: usize, expire_after_seconds: u64) -> Self {
             SeriesTable {
                 current: AtomicPtr::new(ptr::null_mut()),
+                tick: AtomicU32::new(0),
                 writer: Mutex::new(Writer {
-                    live: 0,
-                    tables: Vec::new(),
                     sorted: Vec::new(),
+                    used: 0,
+                    ticks: VecDeque::new(),
+                    swept: None,
                 }),
                 max_series: AtomicUsize::new(max_series),
                 capped: AtomicUsize::new(0),
                 overflow: AtomicPtr::new(ptr::null_mut()),
+                expire_after: AtomicU64::new(expire_after_seconds.saturating_mul(1000)),
+                collector: Collector::new(),
             }
         }
     }
@@ -145,224 +229,290 @@ impl<K: Ord, M> SeriesTable<K, M> {
         self.writer.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The series whose key satisfies `eq`, live or not, without locking.
+    /// The slot and series whose key satisfies `eq`, without locking. The pointer is the one
+    /// from `Box::into_raw` (what a removal retires), valid while `guard` lives.
     #[inline]
-    fn find(&self, hash: u64, eq: impl Fn(&K) -> bool) -> Option<&Series<K, M>> {
-        let table = self.current.load(Ordering::Acquire);
+    fn find(
+        &self,
+        guard: &Guard<'_>,
+        hash: u64,
+        eq: impl Fn(&K) -> bool,
+    ) -> Option<(usize, *mut Series<K, M>)> {
+        let table = guard.protect(&self.current);
         if table.is_null() {
             return None;
         }
-        // SAFETY: every published table is kept in `writer.tables` until `self` is dropped.
+        // SAFETY: protected by `guard`: a table is retired only after it stops being current.
         let slots = unsafe { &(*table).slots };
         let mask = slots.len() - 1;
         let mut index = hash as usize & mask;
-        // Terminates: a table is never more than half full, so a null slot is always reached.
+        // Terminates: a table is never more than three quarters used, so a null slot is
+        // always reached.
         loop {
-            let slot = slots[index].load(Ordering::Acquire);
+            let slot = guard.protect(&slots[index]);
             if slot.is_null() {
                 return None;
             }
-            // SAFETY: a series is fully built before its pointer is stored with `Release`
-            // (paired with the `Acquire` load above), and it is kept in `writer.sorted` until
-            // `self` is dropped.
-            let series = unsafe { &*slot };
-            if series.hash == hash && eq(series.key()) {
-                return Some(series);
+            if slot != tombstone() {
+                // SAFETY: a series is fully built before its pointer is stored with `Release`
+                // (paired with the `Acquire` of `protect`), and retired only after its slot
+                // holds a tombstone, so `guard` keeps it valid.
+                if eq(unsafe { &*slot }.key()) {
+                    return Some((index, slot));
+                }
             }
             index = (index + 1) & mask;
         }
     }
 
-    /// The live series for a key; if there is none, `make` builds it (key, rendered labels,
-    /// metric) unless the family is full, in which case the overflow series is returned:
-    /// `overflow` gives its hash, key test and builder, and it is a series like the others
-    /// (found by its own label values, exposed in order) that does not count towards the cap.
-    /// A removed series is revived: `reset` sets it back to zero first.
+    /// The series for a key; if there is none, `make` builds it (key, metric) unless the
+    /// family is full, in which case the overflow series is returned (`true`): `overflow`
+    /// gives its hash, key test and builder, and it is a series like the others (found by its
+    /// own label values, exposed in order) that does not count towards the cap.
     #[inline]
     pub(crate) fn get_or_insert<E, F>(
         &self,
         hash: u64,
         eq: impl Fn(&K) -> bool,
-        make: impl FnOnce() -> (K, Box<str>, M),
+        make: impl FnOnce() -> (K, M),
         overflow: impl FnOnce() -> Overflow<E, F>,
-        reset: impl Fn(&M),
-    ) -> Lookup<'_, M>
+    ) -> (SeriesRef<'_, M>, bool)
     where
         E: Fn(&K) -> bool,
-        F: FnOnce() -> (K, Box<str>, M),
+        F: FnOnce() -> (K, M),
     {
-        match self.find(hash, &eq) {
-            // Acquire, paired with the revival's Release: a lookup that sees the series live
-            // again also sees it reset, so its increment lands after the reset, not before.
-            Some(series) if series.live.load(Ordering::Acquire) => {
-                return Lookup::Found(&series.metric);
+        let guard = self.collector.enter();
+        let tick = self.tick.load(Ordering::Relaxed);
+        match self.find(&guard, hash, &eq) {
+            Some((_, series)) => {
+                // SAFETY: `find` returned it under `guard`.
+                let series = unsafe { &*series };
+                if series.touch(tick) {
+                    let metric: *const M = &series.metric;
+                    // SAFETY: `find` returned it under `guard`, which the handle keeps.
+                    return (unsafe { SeriesRef::guarded(&*metric, guard) }, false);
+                }
             }
-            Some(_) => {}
             // A full family under a flood of new values: straight to the overflow series.
             None if self.capped.load(Ordering::Relaxed) >= self.max_series() => {
-                let pointer = self.overflow.load(Ordering::Acquire);
+                let pointer = guard.protect(&self.overflow);
                 if !pointer.is_null() {
-                    // SAFETY: published with Release once fully built, as in `find`.
+                    // SAFETY: published with Release once fully built and retired only after
+                    // this pointer is cleared, so `guard` keeps it valid.
                     let series = unsafe { &*pointer };
-                    if series.live.load(Ordering::Acquire) {
-                        return Lookup::Overflow(&series.metric);
+                    if series.touch(tick) {
+                        let metric: *const M = &series.metric;
+                        // SAFETY: as above.
+                        return (unsafe { SeriesRef::guarded(&*metric, guard) }, true);
                     }
                 }
             }
             None => {}
         }
-        self.insert_slow(hash, eq, make, overflow, reset)
+        self.insert_slow(guard, hash, eq, make, overflow)
     }
 
     #[cold]
-    fn insert_slow<E, F>(
-        &self,
+    fn insert_slow<'a, E, F>(
+        &'a self,
+        guard: Guard<'a>,
         hash: u64,
         eq: impl Fn(&K) -> bool,
-        make: impl FnOnce() -> (K, Box<str>, M),
+        make: impl FnOnce() -> (K, M),
         overflow: impl FnOnce() -> Overflow<E, F>,
-        reset: impl Fn(&M),
-    ) -> Lookup<'_, M>
+    ) -> (SeriesRef<'a, M>, bool)
     where
         E: Fn(&K) -> bool,
-        F: FnOnce() -> (K, Box<str>, M),
+        F: FnOnce() -> (K, M),
     {
         let mut writer = self.writer();
-        // Writers publish under this lock, so the current table is up to date now.
-        if let Some(series) = self.find(hash, &eq) {
-            Self::revive(&mut writer, series, &reset);
-            return Lookup::Found(&series.metric);
+        if self.expire_after.load(Ordering::Relaxed) != 0 {
+            self.sweep(&mut writer, crate::sync::now());
         }
-        let capped = self.capped.load(Ordering::Relaxed);
-        if capped < self.max_series() {
-            self.capped.store(capped + 1, Ordering::Relaxed);
-            return Lookup::Found(&self.insert(&mut writer, hash, make).metric);
-        }
-        let overflow = overflow();
-        let series = match self.find(overflow.hash, &overflow.eq) {
-            Some(series) => {
-                Self::revive(&mut writer, series, &reset);
-                series
+        let tick = self.tick.load(Ordering::Relaxed);
+        // Writers publish under this lock, so the current table is up to date now, and every
+        // series in it is live (removals unlink under the lock).
+        let (series, overflowed) = if let Some((_, series)) = self.find(&guard, hash, &eq) {
+            // SAFETY: `find` returned it under `guard`.
+            unsafe { &*series }.seen.store(tick, Ordering::Relaxed);
+            (series, false)
+        } else {
+            let capped = self.capped.load(Ordering::Relaxed);
+            if capped < self.max_series() {
+                self.capped.store(capped + 1, Ordering::Relaxed);
+                (self.insert(&mut writer, hash, make, true), false)
+            } else {
+                let overflow = overflow();
+                let series = match self.find(&guard, overflow.hash, &overflow.eq) {
+                    Some((_, series)) => {
+                        // SAFETY: `find` returned it under `guard`.
+                        unsafe { &*series }.seen.store(tick, Ordering::Relaxed);
+                        series
+                    }
+                    None => self.insert(&mut writer, overflow.hash, overflow.make, false),
+                };
+                self.overflow.store(series, Ordering::Release);
+                (series, true)
             }
-            None => self.insert(&mut writer, overflow.hash, overflow.make),
         };
-        self.overflow
-            .store(ptr::from_ref(series).cast_mut(), Ordering::Release);
-        Lookup::Overflow(&series.metric)
-    }
-
-    fn revive(writer: &mut Writer<K, M>, series: &Series<K, M>, reset: impl Fn(&M)) {
-        if !series.live.load(Ordering::Relaxed) {
-            reset(&series.metric);
-            series.live.store(true, Ordering::Release);
-            writer.live += 1;
-        }
+        drop(writer);
+        // SAFETY: linked in the table while `guard` is active: retired only after a later
+        // removal, so freed only after `guard` (kept by the handle) is dropped.
+        let metric: *const M = unsafe { &(*series).metric };
+        (unsafe { SeriesRef::guarded(&*metric, guard) }, overflowed)
     }
 
     fn insert(
         &self,
         writer: &mut Writer<K, M>,
         hash: u64,
-        make: impl FnOnce() -> (K, Box<str>, M),
-    ) -> &Series<K, M> {
-        let (key, labels, metric) = make();
+        make: impl FnOnce() -> (K, M),
+        counted: bool,
+    ) -> *mut Series<K, M> {
+        let (key, metric) = make();
         let pointer = Box::into_raw(Box::new(Series {
-            hash,
-            live: AtomicBool::new(true),
+            seen: AtomicU32::new(self.tick.load(Ordering::Relaxed)),
+            counted,
             key: Published::new(key),
-            labels,
             metric,
         }));
-        // SAFETY: just allocated; freed only when `self` is dropped.
+        // SAFETY: just allocated; freed only after it is removed.
         let series = unsafe { &*pointer };
         let position = writer
             .sorted
-            // SAFETY: as in `find`.
+            // SAFETY: every listed series is live; the lock is held.
             .partition_point(|other| unsafe { (**other).key() } < series.key());
         writer.sorted.insert(position, pointer);
         self.publish(writer, hash, pointer);
-        writer.live += 1;
-        series
+        pointer
     }
 
-    /// Stores `pointer` in the current table, first growing the table when it would become
-    /// more than half full.
+    /// Stores `pointer` in the current table, first rebuilding the table when it would be
+    /// more than three quarters used.
     fn publish(&self, writer: &mut Writer<K, M>, hash: u64, pointer: *mut Series<K, M>) {
-        // SAFETY: tables are freed only when `self` is dropped.
-        let capacity = writer
-            .tables
-            .last()
-            .map_or(0, |&table| unsafe { &*table }.slots.len());
-        // `writer.sorted` already holds the new series.
-        if writer.sorted.len() * 2 > capacity {
-            self.grow(writer, pointer);
-        }
-        let Some(&table) = writer.tables.last() else {
-            unreachable!("grow publishes a table");
+        let table = self.current.load(Ordering::Relaxed);
+        // SAFETY: the current table is retired only by a writer, and the lock is held.
+        let capacity = if table.is_null() {
+            0
+        } else {
+            unsafe { &*table }.slots.len()
         };
+        if (writer.used + 1) * 4 > capacity * 3 {
+            // `writer.sorted` already holds the new series: the rebuild places it.
+            self.rebuild(writer);
+            return;
+        }
         // SAFETY: as above.
-        Self::place(unsafe { &(*table).slots }, hash, pointer, Ordering::Release);
-    }
-
-    /// Stores `pointer` in the first free slot of its probe sequence.
-    fn place(
-        slots: &[AtomicPtr<Series<K, M>>],
-        hash: u64,
-        pointer: *mut Series<K, M>,
-        order: Ordering,
-    ) {
+        let slots = unsafe { &(*table).slots };
         let mask = slots.len() - 1;
         let mut index = hash as usize & mask;
-        while !slots[index].load(Ordering::Relaxed).is_null() {
+        loop {
+            let slot = slots[index].load(Ordering::Relaxed);
+            if slot.is_null() {
+                writer.used += 1;
+                break;
+            }
+            if slot == tombstone() {
+                break;
+            }
             index = (index + 1) & mask;
         }
-        slots[index].store(pointer, order);
+        // Release: publishes the series built above to lookups.
+        slots[index].store(pointer, Ordering::Release);
     }
 
-    /// Publishes a table four times the number of series, holding all of them.
-    fn grow(&self, writer: &mut Writer<K, M>, new: *mut Series<K, M>) {
-        let capacity = (writer.sorted.len() * 4).next_power_of_two().max(8);
+    /// Publishes a table with room for twice the live series and no tombstones, holding all
+    /// of them, and retires the old one.
+    fn rebuild(&self, writer: &mut Writer<K, M>) {
+        let capacity = (writer.sorted.len() * 2).next_power_of_two().max(8);
         let slots: Box<[AtomicPtr<Series<K, M>>]> = (0..capacity)
             .map(|_| AtomicPtr::new(ptr::null_mut()))
             .collect();
-        // The one being inserted is placed by `publish` afterwards.
-        for &pointer in writer.sorted.iter().filter(|&&pointer| pointer != new) {
-            // SAFETY: series are freed only when `self` is dropped.
-            let hash = unsafe { (*pointer).hash };
-            Self::place(&slots, hash, pointer, Ordering::Relaxed);
+        let mask = capacity - 1;
+        for &pointer in &writer.sorted {
+            // SAFETY: every listed series is live; the lock is held.
+            let mut index = unsafe { (*pointer).key() }.key_hash() as usize & mask;
+            while !slots[index].load(Ordering::Relaxed).is_null() {
+                index = (index + 1) & mask;
+            }
+            slots[index].store(pointer, Ordering::Relaxed);
         }
         let table = Box::into_raw(Box::new(Table { slots }));
         // The Release store publishes the slots filled above.
-        self.current.store(table, Ordering::Release);
-        writer.tables.push(table);
-    }
-
-    /// Hides the live series whose key satisfies `eq`; `false` if there is none.
-    pub(crate) fn remove(&self, hash: u64, eq: impl Fn(&K) -> bool) -> bool {
-        let mut writer = self.writer();
-        match self.find(hash, eq) {
-            Some(series) if series.live.load(Ordering::Relaxed) => {
-                series.live.store(false, Ordering::Relaxed);
-                writer.live -= 1;
-                true
-            }
-            _ => false,
+        let old = self.current.swap(table, Ordering::AcqRel);
+        writer.used = writer.sorted.len();
+        if !old.is_null() {
+            // SAFETY: from `Box::into_raw`, no longer current, retired once.
+            unsafe { self.collector.retire(old) };
         }
     }
 
-    /// Hides every series.
+    /// Removes the series whose key satisfies `eq`; `false` if there is none.
+    pub(crate) fn remove(&self, hash: u64, eq: impl Fn(&K) -> bool) -> bool {
+        let guard = self.collector.enter();
+        let mut writer = self.writer();
+        let Some((index, pointer)) = self.find(&guard, hash, eq) else {
+            return false;
+        };
+        // SAFETY: `find` returned it under `guard`.
+        unsafe { &*pointer }.seen.store(REMOVED, Ordering::Relaxed);
+        self.unlink(&mut writer, index, pointer);
+        true
+    }
+
+    /// Takes a series that is marked [`REMOVED`] out of the current table (its slot `index`),
+    /// the sorted list and the cap, and retires it.
+    fn unlink(&self, writer: &mut Writer<K, M>, index: usize, pointer: *mut Series<K, M>) {
+        // SAFETY: the current table, under the lock.
+        let slots = unsafe { &(*self.current.load(Ordering::Relaxed)).slots };
+        slots[index].store(tombstone(), Ordering::Release);
+        // SAFETY: live until retired below; the lock is held.
+        let series = unsafe { &*pointer };
+        if let Ok(position) = writer
+            .sorted
+            // SAFETY: as above.
+            .binary_search_by(|other| unsafe { (**other).key() }.cmp(series.key()))
+        {
+            writer.sorted.remove(position);
+        }
+        self.forget(series);
+        // SAFETY: from `Box::into_raw`, unreachable from the table, the list and the overflow
+        // pointer for any lookup that starts from now on, retired once.
+        unsafe { self.collector.retire(pointer) };
+    }
+
+    /// Drops what the table counts or caches about a series being removed.
+    fn forget(&self, series: &Series<K, M>) {
+        if self.overflow.load(Ordering::Relaxed) == ptr::from_ref(series).cast_mut() {
+            self.overflow.store(ptr::null_mut(), Ordering::Relaxed);
+        }
+        if series.counted {
+            self.capped.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Removes every series.
     pub(crate) fn clear(&self) {
         let mut writer = self.writer();
-        for &series in &writer.sorted {
-            // SAFETY: series are freed only when `self` is dropped.
-            unsafe { (*series).live.store(false, Ordering::Relaxed) };
+        let old = self.current.swap(ptr::null_mut(), Ordering::AcqRel);
+        self.overflow.store(ptr::null_mut(), Ordering::Relaxed);
+        self.capped.store(0, Ordering::Relaxed);
+        writer.used = 0;
+        for pointer in std::mem::take(&mut writer.sorted) {
+            // SAFETY: live until retired here; the lock is held.
+            unsafe { (*pointer).seen.store(REMOVED, Ordering::Relaxed) };
+            // SAFETY: unreachable now that the table is gone; retired once.
+            unsafe { self.collector.retire(pointer) };
         }
-        writer.live = 0;
+        if !old.is_null() {
+            // SAFETY: no longer current; retired once.
+            unsafe { self.collector.retire(old) };
+        }
     }
 
     /// How many series are exposed, the overflow series included.
     pub(crate) fn len(&self) -> usize {
-        self.writer().live
+        self.writer().sorted.len()
     }
 
     pub(crate) fn max_series(&self) -> usize {
@@ -373,33 +523,151 @@ impl<K: Ord, M> SeriesTable<K, M> {
         self.max_series.store(limit, Ordering::Relaxed);
     }
 
-    /// Every live series, sorted by key. Holds the writers' lock only to copy the pointers:
-    /// lookups never wait, and a new series waits for the copy, not for the scrape.
-    pub(crate) fn sorted(&self) -> Vec<&Series<K, M>> {
-        let writer = self.writer();
-        writer
-            .sorted
+    /// How long a series may go without a lookup before it is removed; `None`: forever.
+    pub(crate) fn expire_after(&self) -> Option<Duration> {
+        match self.expire_after.load(Ordering::Relaxed) {
+            0 => None,
+            millis => Some(Duration::from_millis(millis)),
+        }
+    }
+
+    /// Sets [`expire_after`](Self::expire_after), counting idle time from `now` for series
+    /// that exist already. Below a millisecond counts as a millisecond.
+    pub(crate) fn set_expire_after(&self, after: Option<Duration>, now: Instant) {
+        let mut writer = self.writer();
+        let millis = after.map_or(0, |after| {
+            u64::try_from(after.as_millis()).unwrap_or(u64::MAX).max(1)
+        });
+        self.expire_after.store(millis, Ordering::Relaxed);
+        writer.ticks.clear();
+        writer.swept = None;
+        if millis != 0 {
+            // Every existing series is stamped with the current tick: idle from now on.
+            self.advance(&mut writer, now);
+        }
+    }
+
+    /// Starts a new tick of the expiry clock at `now`.
+    fn advance(&self, writer: &mut Writer<K, M>, now: Instant) {
+        let tick = match self.tick.load(Ordering::Relaxed).wrapping_add(1) {
+            REMOVED => 0,
+            tick => tick,
+        };
+        self.tick.store(tick, Ordering::Relaxed);
+        writer.ticks.push_back((tick, now));
+    }
+
+    /// Advances the expiry clock if a tick's worth of time passed, and removes the series idle
+    /// for at least `expire_after` at `now`.
+    fn sweep(&self, writer: &mut Writer<K, M>, now: Instant) {
+        let Some(after) = self.expire_after() else {
+            return;
+        };
+        let last_start = writer.ticks.back().map(|&(_, start)| start);
+        if last_start
+            .is_none_or(|start| now.saturating_duration_since(start) >= after / TICKS_PER_EXPIRY)
+        {
+            self.advance(writer, now);
+        }
+        // The newest tick that started at least `after` ago: a series stamped before it was
+        // last used before it started.
+        let Some(cutoff) = writer
+            .ticks
             .iter()
-            // SAFETY: as in `find`.
-            .map(|pointer| unsafe { &**pointer })
-            .filter(|series| series.live.load(Ordering::Relaxed))
-            .collect()
+            .rev()
+            .find(|&&(_, start)| now.saturating_duration_since(start) >= after)
+            .map(|&(tick, _)| tick)
+        else {
+            return;
+        };
+        while writer
+            .ticks
+            .front()
+            .is_some_and(|&(tick, _)| tick != cutoff)
+        {
+            writer.ticks.pop_front();
+        }
+        if writer.swept == Some(cutoff) {
+            // Nothing became idle enough since the last sweep.
+            return;
+        }
+        writer.swept = Some(cutoff);
+        let current = self.tick.load(Ordering::Relaxed);
+        let cutoff_age = current.wrapping_sub(cutoff);
+        // SAFETY: the current table, under the lock; not null while a series exists.
+        let table = self.current.load(Ordering::Relaxed);
+        let mut removed = 0;
+        writer.sorted.retain(|&pointer| {
+            // SAFETY: live until retired below; the lock is held.
+            let series = unsafe { &*pointer };
+            let seen = series.seen.load(Ordering::Relaxed);
+            if current.wrapping_sub(seen) <= cutoff_age
+                || series
+                    .seen
+                    .compare_exchange(seen, REMOVED, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_err()
+            {
+                // Used since the cutoff, or just now by a lookup that won the race.
+                return true;
+            }
+            // SAFETY: `table` is current and holds every listed series.
+            let slots = unsafe { &(*table).slots };
+            let mask = slots.len() - 1;
+            let mut index = series.key().key_hash() as usize & mask;
+            while slots[index].load(Ordering::Relaxed) != pointer {
+                index = (index + 1) & mask;
+            }
+            slots[index].store(tombstone(), Ordering::Release);
+            self.forget(series);
+            // SAFETY: unreachable for new lookups (tombstone, off the list and the overflow
+            // pointer), retired once.
+            unsafe { self.collector.retire(pointer) };
+            removed += 1;
+            false
+        });
+        if removed > 0 && writer.sorted.len() * 4 < writer.used {
+            // Mostly tombstones: a smaller table probes faster and frees the memory.
+            self.rebuild(writer);
+        }
+    }
+
+    /// Every live series, sorted by key, after removing the expired ones. Holds the writers'
+    /// lock only to copy the pointers: lookups never wait, and a new series waits for the
+    /// copy, not for the scrape.
+    pub(crate) fn scrape(&self) -> Scrape<'_, K, M> {
+        self.scrape_at(crate::sync::now())
+    }
+
+    pub(crate) fn scrape_at(&self, now: Instant) -> Scrape<'_, K, M> {
+        let guard = self.collector.enter();
+        let mut writer = self.writer();
+        self.sweep(&mut writer, now);
+        Scrape {
+            series: writer
+                .sorted
+                .iter()
+                .map(|&series| series.cast_const())
+                .collect(),
+            _guard: guard,
+        }
     }
 }
 
 impl<K, M> Drop for SeriesTable<K, M> {
     fn drop(&mut self) {
-        // Nothing can hold a reference into the table any more: `&mut self`.
+        // Nothing can hold a reference into the table any more: `&mut self`. What was retired
+        // is freed when `collector` is dropped, after this.
         let writer = self
             .writer
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner);
         for &series in &writer.sorted {
-            // SAFETY: from `Box::into_raw` in `insert`, freed only here.
+            // SAFETY: from `Box::into_raw` in `insert`, live (not retired).
             drop(unsafe { Box::from_raw(series) });
         }
-        for &table in &writer.tables {
-            // SAFETY: from `Box::into_raw` in `grow`, freed only here.
+        let table = self.current.load(Ordering::Relaxed);
+        if !table.is_null() {
+            // SAFETY: from `Box::into_raw` in `rebuild`, current (not retired).
             drop(unsafe { Box::from_raw(table) });
         }
     }
@@ -415,8 +683,9 @@ unsafe impl<K: Send + Sync, M: Send + Sync> Send for SeriesTable<K, M> {}
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::{Duration, Instant};
 
-    use super::{Lookup, Overflow, SeriesTable};
+    use super::{Overflow, SeriesKey, SeriesTable};
 
     type Table = SeriesTable<u32, AtomicU32>;
 
@@ -427,91 +696,188 @@ mod tests {
         u64::from(key % 7)
     }
 
-    /// The series' value and whether it was the overflow series.
-    fn get(table: &Table, key: u32) -> (&AtomicU32, bool) {
-        match table.get_or_insert(
-            hash(key),
-            |k| *k == key,
-            || (key, key.to_string().into(), AtomicU32::new(key * 10)),
-            || Overflow {
-                hash: hash(OVERFLOW),
-                eq: |k: &u32| *k == OVERFLOW,
-                make: || (OVERFLOW, "overflow".into(), AtomicU32::new(0)),
-            },
-            |metric| metric.store(0, Ordering::Relaxed),
-        ) {
-            Lookup::Found(metric) => (metric, false),
-            Lookup::Overflow(metric) => (metric, true),
+    impl SeriesKey for u32 {
+        fn key_hash(&self) -> u64 {
+            hash(*self)
         }
     }
 
+    /// The series' value and whether it was the overflow series.
     fn value(table: &Table, key: u32) -> (u32, bool) {
-        let (metric, overflow) = get(table, key);
+        let (metric, overflow) = table.get_or_insert(
+            hash(key),
+            |k| *k == key,
+            || (key, AtomicU32::new(key * 10)),
+            || Overflow {
+                hash: hash(OVERFLOW),
+                eq: |k: &u32| *k == OVERFLOW,
+                make: || (OVERFLOW, AtomicU32::new(0)),
+            },
+        );
         (metric.load(Ordering::Relaxed), overflow)
     }
 
+    fn add(table: &Table, key: u32, n: u32) {
+        let (metric, _) = table.get_or_insert(
+            hash(key),
+            |k| *k == key,
+            || (key, AtomicU32::new(0)),
+            || Overflow {
+                hash: hash(OVERFLOW),
+                eq: |k: &u32| *k == OVERFLOW,
+                make: || (OVERFLOW, AtomicU32::new(0)),
+            },
+        );
+        metric.fetch_add(n, Ordering::Relaxed);
+    }
+
     fn by_key(table: &Table) -> Vec<u32> {
-        table.sorted().iter().map(|series| *series.key()).collect()
+        table.scrape().iter().map(|series| *series.key()).collect()
     }
 
     #[test]
     fn inserts_finds_grows_and_removes() {
-        let table = Table::new(usize::MAX);
+        let table = Table::new(usize::MAX, 0);
         for key in 0..1000 {
             assert_eq!(value(&table, key), (key * 10, false));
         }
         assert_eq!(table.len(), 1000);
-        let handle = get(&table, 500).0;
         assert!(table.remove(hash(500), |k| *k == 500));
         assert!(!table.remove(hash(500), |k| *k == 500));
         assert_eq!(table.len(), 999);
         assert_eq!(by_key(&table).len(), 999);
         assert!(!by_key(&table).contains(&500));
-        // Revived at zero, as the same series: no new allocation.
-        assert_eq!(value(&table, 500), (0, false));
-        assert!(std::ptr::eq(handle, get(&table, 500).0));
+        // A new series, built again.
+        assert_eq!(value(&table, 500), (5000, false));
         assert_eq!(table.len(), 1000);
         assert_eq!(by_key(&table), (0..1000).collect::<Vec<_>>());
         table.clear();
         assert_eq!(table.len(), 0);
         assert!(by_key(&table).is_empty());
-        assert_eq!(value(&table, 1), (0, false));
+        assert_eq!(value(&table, 1), (10, false));
         assert_eq!(by_key(&table), [1]);
     }
 
     #[test]
-    fn full_table_hands_out_the_overflow_series() {
-        let table = Table::new(2);
+    fn a_handle_kept_across_a_removal_stays_valid_and_detached() {
+        let table = Table::new(usize::MAX, 0);
+        add(&table, 3, 1);
+        let (handle, _) = table.get_or_insert(
+            hash(3),
+            |k| *k == 3,
+            || unreachable!("exists"),
+            || Overflow {
+                hash: 0,
+                eq: |_: &u32| false,
+                make: || unreachable!("not full"),
+            },
+        );
+        assert!(table.remove(hash(3), |k| *k == 3));
+        // Churn so that the removed series would be reused or freed if it could be.
+        for key in 100..400 {
+            add(&table, key, 1);
+            assert!(table.remove(hash(key), |k| *k == key));
+        }
+        handle.fetch_add(5, Ordering::Relaxed);
+        assert_eq!(handle.load(Ordering::Relaxed), 6);
+        drop(handle);
+        assert_eq!(value(&table, 3), (30, false));
+    }
+
+    #[test]
+    fn removal_frees_the_place_under_the_cap_at_once() {
+        let table = Table::new(2, 0);
         assert_eq!(value(&table, 1), (10, false));
         assert_eq!(value(&table, 2), (20, false));
         assert_eq!(value(&table, 3), (0, true));
         assert_eq!(value(&table, 1), (10, false));
-        // Removed series still hold their memory, so they still count towards the cap.
         assert!(table.remove(hash(2), |k| *k == 2));
-        assert_eq!(value(&table, 4), (0, true));
-        assert_eq!(value(&table, 2), (0, false));
+        assert_eq!(value(&table, 4), (40, false));
+        assert_eq!(value(&table, 5), (0, true));
         // The overflow series is a series: found by its key (not a redirection), listed.
         assert_eq!(value(&table, OVERFLOW), (0, false));
-        assert_eq!(by_key(&table), [1, 2, OVERFLOW]);
+        assert_eq!(by_key(&table), [1, 4, OVERFLOW]);
         assert_eq!(table.len(), 3);
+        // Removing the overflow series does not free a place (it never took one), and the
+        // next redirection builds a new one.
+        assert!(table.remove(hash(OVERFLOW), |k| *k == OVERFLOW));
+        assert_eq!(value(&table, 6), (0, true));
+        assert_eq!(by_key(&table), [1, 4, OVERFLOW]);
     }
 
     #[test]
-    fn concurrent_inserts_and_lookups_agree() {
-        let table = Table::new(usize::MAX);
+    fn rotating_keys_keep_the_table_small() {
+        let table = Table::new(100, 0);
+        let rounds = if cfg!(miri) { 4 } else { 50 };
+        for round in 0..rounds {
+            for key in round * 100..round * 100 + 100 {
+                assert_eq!(value(&table, key), (key * 10, false), "round {round}");
+            }
+            for key in round * 100..round * 100 + 100 {
+                assert!(table.remove(hash(key), |k| *k == key));
+            }
+        }
+        assert_eq!(table.len(), 0);
+        let writer = table.writer();
+        assert!(writer.used <= 256, "{} slots used", writer.used);
+    }
+
+    #[test]
+    fn idle_series_expire_and_come_back_new() {
+        let table = Table::new(usize::MAX, 0);
+        let start = Instant::now();
+        let minute = Duration::from_secs(60);
+        table.set_expire_after(Some(minute), start);
+        add(&table, 1, 1);
+        add(&table, 2, 1);
+        // A tick later, 2 is used again.
+        let _ = table.scrape_at(start + minute / 8);
+        add(&table, 2, 1);
+        // One minute after the first tick ended, 1 was idle for at least a minute.
+        assert_eq!(
+            table
+                .scrape_at(start + minute + minute / 8)
+                .iter()
+                .map(|s| *s.key())
+                .collect::<Vec<_>>(),
+            [2]
+        );
+        assert_eq!(value(&table, 2), (2, false));
+        assert_eq!(value(&table, 1), (10, false));
+        // Never early: not expired before a minute passed.
+        let later = start + minute * 3;
+        let _ = table.scrape_at(later);
+        add(&table, 1, 0);
+        let _ = table.scrape_at(later + minute / 2);
+        assert_eq!(table.len(), 2);
+        table.set_expire_after(None, later);
+        let _ = table.scrape_at(later + minute * 100);
+        assert_eq!(table.len(), 2);
+    }
+
+    #[test]
+    fn concurrent_inserts_lookups_and_removals_agree() {
+        // Miri runs every step a few thousand times slower.
+        const ROUNDS: u32 = if cfg!(miri) { 40 } else { 2000 };
+        const KEYS: u32 = if cfg!(miri) { 20 } else { 600 };
+        let table = Table::new(usize::MAX, 0);
         std::thread::scope(|scope| {
             for thread in 0..4 {
                 let table = &table;
                 scope.spawn(move || {
-                    for round in 0..5000 {
-                        let key = (round * 7 + thread) % 600;
-                        get(table, key).0.fetch_add(1, Ordering::Relaxed);
+                    for round in 0..ROUNDS {
+                        let key = (round * 7 + thread) % KEYS;
+                        add(table, key, 1);
+                        // Keys past KEYS come and go.
+                        let gone = 1000 + thread * 10_000 + round;
+                        add(table, gone, 1);
+                        assert!(table.remove(hash(gone), |k| *k == gone));
                     }
                 });
             }
         });
-        assert_eq!(table.len(), 600);
-        let total: u32 = (0..600).map(|key| value(&table, key).0 - key * 10).sum();
-        assert_eq!(total, 4 * 5000);
+        assert_eq!(table.len(), KEYS as usize);
+        let total: u32 = (0..KEYS).map(|key| value(&table, key).0).sum();
+        assert_eq!(total, 4 * ROUNDS);
     }
 }

@@ -1,12 +1,15 @@
 //! Labelled metrics: one child series per distinct set of label values.
 
 use std::hash::{BuildHasher, Hasher};
+use std::time::Duration;
 
 use foldhash::fast::FixedState;
 use prometheus::proto;
 
-use crate::encoding::text::{const_label_pairs, series_labels};
-use crate::labels::series::{Lookup, Overflow, SeriesTable};
+use crate::encoding::text::const_label_pairs;
+use crate::labels::key::LabelKey;
+use crate::labels::series::{Overflow, SeriesTable};
+use crate::labels::series_ref::SeriesRef;
 use crate::metrics::metric::label_pair;
 use crate::own::overflow;
 use crate::sync::const_fn;
@@ -57,8 +60,10 @@ pub type SummaryVec<const N: usize> = MetricVec<crate::Summary, N>;
 /// # }
 /// ```
 ///
-/// Finding an existing series takes no lock and writes no shared memory, and the handle it
-/// returns is a plain reference, valid as long as the family (for a `static`, forever).
+/// Finding an existing series takes no lock and writes no shared memory. The handle it returns,
+/// a [`SeriesRef`], dereferences to the metric and keeps the series' memory valid while it
+/// lives, even if the series is removed meanwhile (a write through it is then lost with the
+/// series; see [`SeriesRef`]).
 ///
 /// Where the values come from a slice of unknown length, use
 /// [`get_metric_with_label_values`](Self::get_metric_with_label_values), which returns an
@@ -71,12 +76,25 @@ pub type SummaryVec<const N: usize> = MetricVec<crate::Summary, N>;
 /// changed with [`set_max_series`](Self::set_max_series)); past that, new combinations of values
 /// all go to one overflow series whose every label value is [`OVERFLOW_LABEL_VALUE`], and each
 /// such redirection is counted in `metrics_core_cardinality_overflow_total{metric="..."}`.
-/// Nothing is dropped and memory stays bounded: [`remove_label_values`](Self::remove_label_values)
-/// and [`reset`](Self::reset) hide series without freeing them (handles stay valid), the same
-/// values later revive the series at zero, and hidden series count towards the cap.
+/// Nothing is dropped and memory stays bounded.
+///
+/// # Series that come and go
+///
+/// Label values that rotate (tenants, pods, versions, connections) do not fill the family:
+/// [`remove_label_values`](Self::remove_label_values) and [`reset`](Self::reset) take series
+/// out of the exposition and out of the count towards `max_series` at once, and free their
+/// memory as soon as no thread still holds a handle to them. The same values used again make a
+/// new series, at zero, with a new creation time (OpenMetrics `_created`), which Prometheus
+/// reads as a counter reset.
+///
+/// A family can also drop the series nobody used for a while:
+/// `#[metric(labels = [...], expire_after = "10m")]` or
+/// [`set_expire_after`](Self::set_expire_after). "Used" means looked up
+/// (`with_label_values`); the check runs at scrape time and when a new series is created, never
+/// on a thread of its own.
 pub struct MetricVec<M, const N: usize> {
     desc: &'static Descriptor,
-    series: SeriesTable<Box<[Box<str>]>, M>,
+    series: SeriesTable<LabelKey, M>,
 }
 
 /// How many series a labelled family holds before new label values go to its overflow series.
@@ -121,34 +139,21 @@ fn hash_values<V: AsRef<str>>(values: &[V]) -> u64 {
     hasher.finish()
 }
 
-#[inline]
-fn same_values<V: AsRef<str>>(stored: &[Box<str>], values: &[V]) -> bool {
-    stored.len() == values.len()
-        && stored
-            .iter()
-            .zip(values)
-            .all(|(stored, value)| **stored == *value.as_ref())
-}
-
 /// The overflow series of a string-keyed table with `labels`: every value is
 /// [`OVERFLOW_LABEL_VALUE`].
-// `&Box<[..]>`: the table's key type is `Box<[Box<str>]>` and tests take `&K`.
-#[allow(clippy::type_complexity, clippy::borrowed_box)]
 pub(crate) fn overflow_series<M: Metric>(
     desc: &'static Descriptor,
-) -> Overflow<impl Fn(&Box<[Box<str>]>) -> bool, impl FnOnce() -> (Box<[Box<str>]>, Box<str>, M)> {
-    let count = desc.labels.len();
-    let values = vec![OVERFLOW_LABEL_VALUE; count];
+) -> Overflow<impl Fn(&LabelKey) -> bool, impl FnOnce() -> (LabelKey, M)> {
+    let values = vec![OVERFLOW_LABEL_VALUE; desc.labels.len()];
     Overflow {
         hash: hash_values(&values),
-        eq: move |key: &Box<[Box<str>]>| {
-            key.len() == count && key.iter().all(|value| **value == *OVERFLOW_LABEL_VALUE)
+        eq: |key: &LabelKey| {
+            let mut at = 0;
+            desc.labels
+                .iter()
+                .all(|_| key.next_is(&mut at, OVERFLOW_LABEL_VALUE))
         },
-        make: move || {
-            let labels = series_labels(desc, &values).into();
-            let key = values.iter().map(|value| Box::from(*value)).collect();
-            (key, labels, M::__new_child(desc))
-        },
+        make: move || (LabelKey::new(desc, &values), M::__new_child(desc)),
     }
 }
 
@@ -158,7 +163,7 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
         pub fn __new(desc: &'static Descriptor) -> Self {
             MetricVec {
                 desc,
-                series: SeriesTable::new(DEFAULT_MAX_SERIES),
+                series: SeriesTable::new(DEFAULT_MAX_SERIES, desc.options.expire_after_seconds),
             }
         }
     }
@@ -168,15 +173,18 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
     ///
     /// Finding an existing series hashes the values and reads the table with plain atomic
     /// loads: no lock, no allocation, no reference count. Only the first use of a combination
-    /// allocates. Keep the returned reference to skip even the lookup.
+    /// allocates. The handle keeps the series valid while it lives (see [`SeriesRef`]).
     #[inline]
-    pub fn with_label_values<V: AsRef<str>>(&self, values: &[V; N]) -> &M {
+    pub fn with_label_values<V: AsRef<str>>(&self, values: &[V; N]) -> SeriesRef<'_, M> {
         self.child(values)
     }
 
     /// Like [`with_label_values`](Self::with_label_values), for values whose count is only
     /// known at run time: a wrong count is an [`Error::LabelCount`].
-    pub fn get_metric_with_label_values<V: AsRef<str>>(&self, values: &[V]) -> Result<&M, Error> {
+    pub fn get_metric_with_label_values<V: AsRef<str>>(
+        &self,
+        values: &[V],
+    ) -> Result<SeriesRef<'_, M>, Error> {
         if values.len() != N {
             return Err(Error::LabelCount {
                 metric: self.desc.name,
@@ -187,12 +195,14 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
         Ok(self.child(values))
     }
 
-    /// Removes the series for these label values from the exposition. Handles obtained earlier
-    /// stay valid; asking for the same values again brings the series back at zero.
+    /// Removes the series for these label values: from the exposition and from the count
+    /// towards [`max_series`](Self::max_series) at once, from memory once no handle to it is
+    /// left. A handle kept across the removal stays valid, but what is written through it is
+    /// lost with the series. Asking for the same values again makes a new series at zero.
     pub fn remove_label_values<V: AsRef<str>>(&self, values: &[V; N]) -> Result<(), Error> {
         if self
             .series
-            .remove(hash_values(values), |stored| same_values(stored, values))
+            .remove(hash_values(values), |stored| stored.matches(values))
         {
             Ok(())
         } else {
@@ -203,8 +213,7 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
         }
     }
 
-    /// Removes every series from the exposition (see
-    /// [`remove_label_values`](Self::remove_label_values)).
+    /// Removes every series (see [`remove_label_values`](Self::remove_label_values)).
     pub fn reset(&self) {
         self.series.clear();
     }
@@ -230,48 +239,59 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
         self.series.set_max_series(limit);
     }
 
+    /// How long a series may go without being looked up before the family removes it, if it
+    /// does ([`set_expire_after`](Self::set_expire_after)).
+    pub fn expire_after(&self) -> Option<Duration> {
+        self.series.expire_after()
+    }
+
+    /// Removes series not looked up for `after` (`None`: never, the default unless
+    /// `#[metric(expire_after = ...)]` says otherwise), with the same effects as
+    /// [`remove_label_values`](Self::remove_label_values). Checked at each scrape and when a
+    /// new series is created, not by a thread: a series goes between `after` and
+    /// `after * 17 / 16` after its last lookup, or at the first scrape or new series after
+    /// that. Idle time of the series that exist counts from this call.
+    ///
+    /// A series is used when it is looked up: a handle kept and written through for a long
+    /// time does not keep its series from expiring.
+    pub fn set_expire_after(&self, after: Option<Duration>) {
+        self.series.set_expire_after(after, crate::sync::now());
+    }
+
     /// The label names, in the order values are given.
     pub fn label_names(&self) -> &'static [&'static str] {
         self.desc.labels
     }
 
     #[inline]
-    fn child<V: AsRef<str>>(&self, values: &[V]) -> &M {
-        let lookup = self.series.get_or_insert(
+    fn child<V: AsRef<str>>(&self, values: &[V]) -> SeriesRef<'_, M> {
+        let (series, overflowed) = self.series.get_or_insert(
             hash_values(values),
-            |stored| same_values(stored, values),
-            || {
-                let key = values.iter().map(|v| Box::from(v.as_ref())).collect();
-                let labels = series_labels(self.desc, values).into();
-                (key, labels, M::__new_child(self.desc))
-            },
+            |stored| stored.matches(values),
+            || (LabelKey::new(self.desc, values), M::__new_child(self.desc)),
             || overflow_series(self.desc),
-            M::__reset,
         );
-        match lookup {
-            Lookup::Found(metric) => metric,
-            Lookup::Overflow(metric) => {
-                overflow::record(self.desc);
-                metric
-            }
+        if overflowed {
+            overflow::record(self.desc);
         }
+        series
     }
 }
 
 /// Writes every exposed series of a string-keyed table.
 pub(crate) fn encode_series<M: Metric>(
-    series: &SeriesTable<Box<[Box<str>]>, M>,
+    series: &SeriesTable<LabelKey, M>,
     mut encode: impl FnMut(&M, &str),
 ) {
-    for series in series.sorted() {
-        encode(&series.metric, &series.labels);
+    for series in series.scrape().iter() {
+        encode(&series.metric, series.key().labels());
     }
 }
 
 /// The protobuf form of every exposed series of a string-keyed table.
 pub(crate) fn collect_series<M: Metric>(
     desc: &'static Descriptor,
-    series: &SeriesTable<Box<[Box<str>]>, M>,
+    series: &SeriesTable<LabelKey, M>,
 ) -> Vec<proto::Metric> {
     let pairs = |values: &mut dyn Iterator<Item = &str>| {
         let mut pairs = const_label_pairs(desc);
@@ -284,13 +304,9 @@ pub(crate) fn collect_series<M: Metric>(
         pairs
     };
     series
-        .sorted()
-        .into_iter()
-        .map(|series| {
-            series
-                .metric
-                .__to_proto(pairs(&mut series.key().iter().map(|value| &**value)))
-        })
+        .scrape()
+        .iter()
+        .map(|series| series.metric.__to_proto(pairs(&mut series.key().values())))
         .collect()
 }
 

@@ -88,3 +88,37 @@ impl Drop for Timer<'_> {
         }
     }
 }
+
+/// The timer `#[timed(FAMILY, labels = [...])]` starts: it looks its series up when it observes,
+/// at the end of the call, instead of holding a handle for the whole call. So it is `Send` when
+/// its label values are (an `async fn` stays `Send`), it keeps no series from being freed while
+/// the call runs, and a series removed meanwhile is not written through a stale handle.
+#[doc(hidden)]
+#[must_use = "a timer observes when dropped"]
+pub struct LabelledTimer<'a, M: crate::Metric + Observer, V: AsRef<str>, const N: usize> {
+    family: &'a crate::MetricVec<M, N>,
+    values: [V; N],
+    start: Instant,
+}
+
+impl<'a, M: crate::Metric + Observer, V: AsRef<str>, const N: usize> LabelledTimer<'a, M, V, N> {
+    /// Starts timing into the series of `family` for `values`.
+    pub fn start(family: &'a crate::MetricVec<M, N>, values: [V; N]) -> Self {
+        LabelledTimer {
+            family,
+            values,
+            start: Instant::now(),
+        }
+    }
+}
+
+impl<M: crate::Metric + Observer, V: AsRef<str>, const N: usize> Drop
+    for LabelledTimer<'_, M, V, N>
+{
+    fn drop(&mut self) {
+        let seconds = self.start.elapsed().as_secs_f64();
+        self.family
+            .with_label_values(&self.values)
+            .observe_seconds(seconds);
+    }
+}

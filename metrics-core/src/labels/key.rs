@@ -1,0 +1,114 @@
+//! The key of a series of a string-keyed family: its label values and its rendered label list,
+//! in one allocation.
+
+use std::cmp::Ordering;
+
+use crate::Descriptor;
+use crate::encoding::text::series_labels;
+use crate::labels::series::SeriesKey;
+use crate::labels::vec::ValuesHasher;
+
+/// Each label value followed by `0xFF` (a byte no UTF-8 text contains), then the label list
+/// rendered for the text format (`name="value",...`, escaped), which a scrape copies as is.
+///
+/// One allocation and one pointer instead of a boxed slice of boxed values plus a boxed
+/// string: about 50 bytes less per series.
+pub(crate) struct LabelKey(Box<[u8]>);
+
+/// Ends every value in a [`LabelKey`].
+const END: u8 = 0xFF;
+
+impl LabelKey {
+    /// The key of `values` in the family described by `desc`.
+    pub(crate) fn new<V: AsRef<str>>(desc: &Descriptor, values: &[V]) -> Self {
+        let rendered = series_labels(desc, values);
+        let length = values
+            .iter()
+            .map(|value| value.as_ref().len() + 1)
+            .sum::<usize>()
+            + rendered.len();
+        let mut bytes = Vec::with_capacity(length);
+        for value in values {
+            bytes.extend_from_slice(value.as_ref().as_bytes());
+            bytes.push(END);
+        }
+        bytes.extend_from_slice(rendered.as_bytes());
+        LabelKey(bytes.into_boxed_slice())
+    }
+
+    /// Where the rendered labels start: after the last value's end.
+    fn split(&self) -> usize {
+        self.0
+            .iter()
+            .rposition(|&byte| byte == END)
+            .map_or(0, |end| end + 1)
+    }
+
+    /// The label list rendered for the text format.
+    pub(crate) fn labels(&self) -> &str {
+        // SAFETY: copied from a `String` in `new`; `split` is the end of a `0xFF`, which
+        // `String`s never contain, so it is on a character boundary.
+        unsafe { std::str::from_utf8_unchecked(&self.0[self.split()..]) }
+    }
+
+    /// The label values, in label order.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &str> {
+        let values = &self.0[..self.split()];
+        values
+            .split(|&byte| byte == END)
+            .take(values.iter().filter(|&&byte| byte == END).count())
+            // SAFETY: each part was a `&str` in `new`.
+            .map(|value| unsafe { std::str::from_utf8_unchecked(value) })
+    }
+
+    /// Whether the `position`-th value starts at `*at` and is `value`; moves `*at` past it.
+    /// Families look keys up with as many values as they were built with, so no count check.
+    #[inline]
+    pub(crate) fn next_is(&self, at: &mut usize, value: &str) -> bool {
+        let value = value.as_bytes();
+        let end = *at + value.len();
+        let same = self.0.get(*at..end) == Some(value) && self.0.get(end) == Some(&END);
+        *at = end + 1;
+        same
+    }
+
+    /// Whether the values are `values`.
+    #[inline]
+    pub(crate) fn matches<V: AsRef<str>>(&self, values: &[V]) -> bool {
+        let mut at = 0;
+        values
+            .iter()
+            .all(|value| self.next_is(&mut at, value.as_ref()))
+    }
+}
+
+impl SeriesKey for LabelKey {
+    fn key_hash(&self) -> u64 {
+        let mut hasher = ValuesHasher::new();
+        for value in self.values() {
+            hasher.value(value);
+        }
+        hasher.finish()
+    }
+}
+
+impl PartialEq for LabelKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for LabelKey {}
+
+impl PartialOrd for LabelKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By values, value by value (so `"a"` before `"ab"`).
+impl Ord for LabelKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.values().cmp(other.values())
+    }
+}

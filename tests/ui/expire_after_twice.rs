@@ -1,0 +1,10 @@
+// The failed declaration is not emitted, so the import is unused: not what this case is about.
+#![allow(unused_imports)]
+
+use metrics_core::{metric, IntCounterVec};
+
+/// Requests by tenant.
+#[metric(labels = ["tenant"], expire_after = "10m", expire_after = 600)]
+static TENANT_REQUESTS_TOTAL: IntCounterVec;
+
+fn main() {}
