@@ -4,8 +4,9 @@
 use http_metrics as _;
 use voice_metrics as _;
 
-use metrics_core::{IntCounterVec, MetricType, metric, proto, registry};
+use metrics_core::{IntCounterVec, MetricType, metric, registry};
 use prometheus::Encoder;
+use prometheus::proto;
 
 /// Test-local metric, next to the ones of the example crates.
 #[metric(labels = ["outcome"])]

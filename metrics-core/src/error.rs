@@ -73,6 +73,23 @@ pub enum Error {
         /// What already owns it.
         with: String,
     },
+    /// An exemplar's label names and values have more than
+    /// [`MAX_EXEMPLAR_LABEL_CHARS`](crate::MAX_EXEMPLAR_LABEL_CHARS) characters together. The
+    /// sample was recorded without the exemplar.
+    ExemplarTooLong {
+        /// The metric's name.
+        metric: &'static str,
+        /// How many characters the labels have.
+        chars: usize,
+    },
+    /// An exemplar label name is not a valid label name. The sample was recorded without the
+    /// exemplar.
+    InvalidExemplarLabel {
+        /// The metric's name.
+        metric: &'static str,
+        /// The label name.
+        label: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -129,6 +146,17 @@ impl fmt::Display for Error {
                 f,
                 "cannot register the collector: its metric name `{name}` clashes with {with}; \
                  rename its metric or leave it out"
+            ),
+            Error::ExemplarTooLong { metric, chars } => write!(
+                f,
+                "metric `{metric}` refused an exemplar: its label names and values have {chars} \
+                 characters, more than the {} OpenMetrics allows; the sample itself was recorded",
+                crate::MAX_EXEMPLAR_LABEL_CHARS
+            ),
+            Error::InvalidExemplarLabel { metric, label } => write!(
+                f,
+                "metric `{metric}` refused an exemplar: `{label}` is not a valid label name \
+                 ([a-zA-Z_][a-zA-Z0-9_]*); the sample itself was recorded"
             ),
         }
     }

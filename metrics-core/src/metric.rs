@@ -1,9 +1,7 @@
 //! The traits that tie metric types to the registry.
 
-use prometheus::proto;
-
 use crate::Descriptor;
-
+use crate::encoding::{Encoder, Labels};
 /// The kind of a metric family, as written on its `# TYPE` line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -22,6 +20,9 @@ pub enum MetricType {
     /// A set of named states, one series each, of which exactly one is 1. The text format
     /// 0.0.4 has no such type and calls it a gauge.
     StateSet,
+    /// A family of unknown type (from a collector of the `prometheus` crate); OpenMetrics calls
+    /// it `unknown`.
+    Untyped,
 }
 
 impl MetricType {
@@ -32,6 +33,7 @@ impl MetricType {
             MetricType::Gauge | MetricType::Info | MetricType::StateSet => "gauge",
             MetricType::Histogram => "histogram",
             MetricType::Summary => "summary",
+            MetricType::Untyped => "untyped",
         }
     }
 
@@ -41,16 +43,8 @@ impl MetricType {
         match self {
             MetricType::Info => "info",
             MetricType::StateSet => "stateset",
+            MetricType::Untyped => "unknown",
             other => other.as_str(),
-        }
-    }
-
-    pub(crate) fn to_proto(self) -> proto::MetricType {
-        match self {
-            MetricType::Counter => proto::MetricType::COUNTER,
-            MetricType::Gauge | MetricType::Info | MetricType::StateSet => proto::MetricType::GAUGE,
-            MetricType::Histogram => proto::MetricType::HISTOGRAM,
-            MetricType::Summary => proto::MetricType::SUMMARY,
         }
     }
 }
@@ -73,19 +67,9 @@ pub trait Metric: Send + Sync + 'static + sealed::Sealed {
     #[doc(hidden)]
     fn __reset(&self);
 
-    /// Writes this series' sample lines. `labels` is the rendered label list, possibly empty.
+    /// Describes this series' samples to `encoder`, under `labels`.
     #[doc(hidden)]
-    fn __encode_text(&self, name: &str, labels: &str, out: &mut String);
-
-    /// Writes this series' sample lines in OpenMetrics; the same as the text format unless the
-    /// type differs there (counters and histograms add `_created`).
-    #[doc(hidden)]
-    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
-        self.__encode_text(name, labels, out);
-    }
-
-    #[doc(hidden)]
-    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric;
+    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder);
 }
 
 pub(crate) mod sealed {
@@ -102,17 +86,9 @@ pub trait Collect: Send + Sync + 'static {
     /// The family's `# TYPE`.
     fn metric_type(&self) -> MetricType;
 
-    /// Appends the family's sample lines (without `# HELP`/`# TYPE`) in the text format.
-    fn encode_text(&self, out: &mut String);
-
-    /// The family's series as protobuf metrics, for `prometheus` encoders and interop.
-    fn collect(&self) -> Vec<proto::Metric>;
-
-    /// Appends the family's sample lines (without the header) in OpenMetrics 1.0.0. The default
-    /// writes the text format's lines, which are valid OpenMetrics for gauges.
-    fn encode_openmetrics(&self, out: &mut String) {
-        self.encode_text(out);
-    }
+    /// Describes every series of the family to `encoder`, which the registry has just
+    /// given the family's name, help and type.
+    fn encode(&self, encoder: &mut dyn Encoder);
 }
 
 /// Implements `Collect` for an unlabelled metric type whose `desc` field points at its
@@ -128,28 +104,28 @@ macro_rules! impl_collect_for_metric {
                 <Self as $crate::Metric>::TYPE
             }
 
-            fn encode_text(&self, out: &mut String) {
-                let labels = $crate::text::series_labels::<&str>(self.desc, &[]);
-                $crate::Metric::__encode_text(self, self.desc.name, &labels, out);
-            }
-
-            fn collect(&self) -> Vec<::prometheus::proto::Metric> {
-                let labels = $crate::text::const_label_pairs(self.desc);
-                vec![$crate::Metric::__to_proto(self, labels)]
-            }
-
-            fn encode_openmetrics(&self, out: &mut String) {
-                let labels = $crate::text::series_labels::<&str>(self.desc, &[]);
-                $crate::Metric::__encode_openmetrics(self, self.desc.name, &labels, out);
+            fn encode(&self, encoder: &mut dyn $crate::encoding::Encoder) {
+                let rendered = $crate::text::series_labels::<&str>(self.desc, &[]);
+                let pairs =
+                    |f: &mut dyn FnMut(&str, &str)| $crate::metric::desc_pairs(self.desc, [], f);
+                let labels = $crate::encoding::Labels::new(&rendered, &pairs);
+                $crate::Metric::__encode(self, &labels, encoder);
             }
         }
     };
 }
 pub(crate) use impl_collect_for_metric;
 
-pub(crate) fn label_pair(name: &str, value: &str) -> proto::LabelPair {
-    let mut pair = proto::LabelPair::default();
-    pair.set_name(name.to_owned());
-    pair.set_value(value.to_owned());
-    pair
+/// Calls `f` with a descriptor's constant labels, then its label names with `values`.
+pub(crate) fn desc_pairs<'v>(
+    desc: &Descriptor,
+    values: impl IntoIterator<Item = &'v str>,
+    f: &mut dyn FnMut(&str, &str),
+) {
+    for (name, value) in desc.options.const_labels {
+        f(name, value);
+    }
+    for (name, value) in desc.labels.iter().zip(values) {
+        f(name, value);
+    }
 }

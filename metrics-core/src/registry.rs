@@ -5,13 +5,16 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 use prometheus::core::Collector;
-use prometheus::{Encoder, ProtobufEncoder, proto};
+use prometheus::proto;
 
+use crate::encoding::openmetrics::OpenMetricsEncoder;
+use crate::encoding::protobuf::ProtobufEncoder;
+use crate::encoding::text::TextEncoder;
+use crate::encoding::{self, Encoder};
 use crate::interop::{
-    Foreign, desc_exposed_names, exposed_names, proto_exposed_names, write_family,
+    Foreign, desc_exposed_names, encode_family, exposed_names, proto_exposed_names,
 };
-use crate::openmetrics::{self, family_name};
-use crate::text::write_header;
+use crate::openmetrics::family_name;
 use crate::{Collect, Error, Format};
 
 /// One element of the link-time list of metrics: what `#[metric]` adds for each `static`.
@@ -166,23 +169,24 @@ impl Registry {
     /// Appends the whole registry in the text format to `out`, so that a server can reuse one
     /// buffer across scrapes.
     pub fn encode_text(&self, out: &mut String) {
-        self.write(false, None, out);
+        self.encode_to(&mut TextEncoder::new(out), None);
     }
 
     /// Only the named families, in the text format, in the registry's order. Unknown names are
     /// skipped. Useful in tests, and for the `name[]=` filter of a `/metrics` endpoint.
     pub fn render_only(&self, names: &[&str]) -> String {
         let mut out = String::new();
-        self.write(false, Some(names), &mut out);
+        self.encode_to(&mut TextEncoder::new(&mut out), Some(names));
         out
     }
 
     /// The whole registry in OpenMetrics 1.0.0 (serve it with
     /// [`OPENMETRICS_CONTENT_TYPE`](crate::OPENMETRICS_CONTENT_TYPE)): counter families
-    /// named without `_total`, `_created` samples, `# UNIT` lines, `# EOF` at the end.
+    /// named without `_total`, `_created` samples, `# UNIT` lines, exemplars, `# EOF` at the
+    /// end.
     pub fn render_openmetrics(&self) -> String {
         let mut out = String::new();
-        self.write(true, None, &mut out);
+        self.encode_to(&mut OpenMetricsEncoder::new(&mut out), None);
         out
     }
 
@@ -195,67 +199,75 @@ impl Registry {
         match format {
             Format::Text => {
                 let mut out = String::new();
-                self.write(false, names, &mut out);
+                self.encode_to(&mut TextEncoder::new(&mut out), names);
                 out.into_bytes()
             }
             Format::OpenMetrics => {
                 let mut out = String::new();
-                self.write(true, names, &mut out);
+                self.encode_to(&mut OpenMetricsEncoder::new(&mut out), names);
                 out.into_bytes()
             }
             Format::Protobuf => {
-                let mut families = self.gather();
-                if let Some(names) = names {
-                    families.retain(|family| {
-                        let name = family.name();
-                        let family = match family.get_field_type() {
-                            proto::MetricType::COUNTER => name.strip_suffix("_total"),
-                            _ => name.strip_suffix("_info"),
-                        };
-                        names.contains(&name)
-                            || family.is_some_and(|family| names.contains(&family))
-                    });
-                }
-                let mut out = Vec::new();
-                // Writing to a Vec cannot fail, and every family has at least one metric.
-                if let Err(error) = ProtobufEncoder::new().encode(&families, &mut out) {
-                    debug_assert!(false, "protobuf encoding failed: {error}");
-                }
-                out
+                let mut encoder = ProtobufEncoder::new();
+                self.encode_to(&mut encoder, names);
+                encoder.into_delimited()
             }
         }
     }
 
-    /// Every family that has at least one series, as protobuf `MetricFamily` values, for the
-    /// `prometheus` crate's encoders or any code that consumes them; families of registered
+    /// Every family that has at least one series, in this crate's protobuf model (with
+    /// exemplars, creation timestamps and native histogram buckets), families of registered
     /// collectors included, in name order.
+    pub fn gather_proto(&self) -> Vec<encoding::proto::MetricFamily> {
+        let mut encoder = ProtobufEncoder::new();
+        self.encode_to(&mut encoder, None);
+        encoder.into_families()
+    }
+
+    /// Every family that has at least one series, as the `prometheus` crate's
+    /// `MetricFamily` values, for its encoders or any code that consumes them; families of
+    /// registered collectors included, in name order.
     ///
-    /// Labelled families without series are left out, as `prometheus::Registry::gather` does
-    /// (its encoders reject empty families).
+    /// Converted from [`gather_proto`](Self::gather_proto) through the protobuf wire format:
+    /// what the `prometheus` model has no field for (exemplars, creation timestamps, native
+    /// buckets) is kept in its unknown fields. Labelled families without series are left out,
+    /// as `prometheus::Registry::gather` does (its encoders reject empty families).
     pub fn gather(&self) -> Vec<proto::MetricFamily> {
-        let mut families: Vec<proto::MetricFamily> = self
-            .families
+        use prost::Message as _;
+        use protobuf::Message as _;
+        self.gather_proto()
             .iter()
             .filter_map(|family| {
-                let metrics = family.collect();
-                if metrics.is_empty() {
-                    return None;
-                }
-                let desc = family.desc();
-                let mut mf = proto::MetricFamily::default();
-                mf.set_name(desc.name.to_owned());
-                mf.set_help(desc.help.to_owned());
-                mf.set_field_type(family.metric_type().to_proto());
-                mf.set_metric(metrics);
-                Some(mf)
+                let converted = proto::MetricFamily::parse_from_bytes(&family.encode_to_vec());
+                debug_assert!(converted.is_ok(), "one wire format: {converted:?}");
+                converted.ok()
             })
-            .collect();
-        let foreign = self.collect_foreign(None);
-        if !foreign.is_empty() {
-            families.extend(foreign);
-            families.sort_by(|a, b| a.name().cmp(b.name()));
+            .collect()
+    }
+
+    /// Describes the registry (or, with `names`, only those families) to `encoder`: every
+    /// family in name order, the `#[metric]` ones and those of registered collectors merged,
+    /// then [`Encoder::finish`].
+    pub fn encode_to(&self, encoder: &mut dyn Encoder, names: Option<&[&str]>) {
+        let mut foreign = self.collect_foreign(names).into_iter().peekable();
+        for family in &self.families {
+            let desc = family.desc();
+            while let Some(other) = foreign.next_if(|other| other.name() < desc.name) {
+                encode_family(&other, encoder);
+            }
+            let wanted = names.is_none_or(|names| {
+                names.contains(&desc.name)
+                    || names.contains(&family_name(desc.name, family.metric_type()))
+            });
+            if wanted {
+                encoder.family(desc.name, desc.help, family.metric_type());
+                family.encode(encoder);
+            }
         }
-        families
+        for other in foreign {
+            encode_family(&other, encoder);
+        }
+        encoder.finish();
     }
 
     /// Adds a collector written for the `prometheus` crate (a third-party crate's, or a
@@ -312,36 +324,6 @@ impl Registry {
             .collect();
         families.sort_by(|a, b| a.name().cmp(b.name()));
         families
-    }
-
-    fn write(&self, openmetrics: bool, names: Option<&[&str]>, out: &mut String) {
-        let mut foreign = self.collect_foreign(names).into_iter().peekable();
-        for family in &self.families {
-            let desc = family.desc();
-            while let Some(other) = foreign.next_if(|other| other.name() < desc.name) {
-                write_family(&other, openmetrics, out);
-            }
-            let wanted = names.is_none_or(|names| {
-                names.contains(&desc.name)
-                    || names.contains(&family_name(desc.name, family.metric_type()))
-            });
-            if !wanted {
-                continue;
-            }
-            if openmetrics {
-                openmetrics::write_header(out, desc.name, desc.help, family.metric_type());
-                family.encode_openmetrics(out);
-            } else {
-                write_header(out, desc, family.metric_type());
-                family.encode_text(out);
-            }
-        }
-        for other in foreign {
-            write_family(&other, openmetrics, out);
-        }
-        if openmetrics {
-            out.push_str(openmetrics::EOF);
-        }
     }
 }
 

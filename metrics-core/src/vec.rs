@@ -3,13 +3,13 @@
 use std::hash::{BuildHasher, Hasher};
 
 use foldhash::fast::FixedState;
-use prometheus::proto;
 
-use crate::metric::label_pair;
+use crate::encoding::{Encoder, Labels};
+use crate::metric::desc_pairs;
 use crate::overflow;
 use crate::series::{Lookup, Overflow, SeriesTable};
 use crate::sync::const_fn;
-use crate::text::{const_label_pairs, series_labels};
+use crate::text::series_labels;
 use crate::{
     Collect, Counter, Descriptor, Error, Gauge, Histogram, IntCounter, IntGauge, Metric, MetricType,
 };
@@ -258,40 +258,20 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
     }
 }
 
-/// Writes every exposed series of a string-keyed table.
+/// Describes every exposed series of a string-keyed table to `encoder`, in label order.
 pub(crate) fn encode_series<M: Metric>(
-    series: &SeriesTable<Box<[Box<str>]>, M>,
-    mut encode: impl FnMut(&M, &str),
-) {
-    for series in series.sorted() {
-        encode(&series.metric, &series.labels);
-    }
-}
-
-/// The protobuf form of every exposed series of a string-keyed table.
-pub(crate) fn collect_series<M: Metric>(
     desc: &'static Descriptor,
     series: &SeriesTable<Box<[Box<str>]>, M>,
-) -> Vec<proto::Metric> {
-    let pairs = |values: &mut dyn Iterator<Item = &str>| {
-        let mut pairs = const_label_pairs(desc);
-        pairs.extend(
-            desc.labels
-                .iter()
-                .zip(values)
-                .map(|(name, value)| label_pair(name, value)),
-        );
-        pairs
-    };
-    series
-        .sorted()
-        .into_iter()
-        .map(|series| {
-            series
-                .metric
-                .__to_proto(pairs(&mut series.key().iter().map(|value| &**value)))
-        })
-        .collect()
+    encoder: &mut dyn Encoder,
+) {
+    for series in series.sorted() {
+        let pairs = |f: &mut dyn FnMut(&str, &str)| {
+            desc_pairs(desc, series.key().iter().map(|value| &**value), f)
+        };
+        series
+            .metric
+            .__encode(&Labels::new(&series.labels, &pairs), encoder);
+    }
 }
 
 impl<M: Metric, const N: usize> Collect for MetricVec<M, N> {
@@ -303,19 +283,7 @@ impl<M: Metric, const N: usize> Collect for MetricVec<M, N> {
         M::TYPE
     }
 
-    fn encode_text(&self, out: &mut String) {
-        encode_series(&self.series, |metric, labels| {
-            metric.__encode_text(self.desc.name, labels, out)
-        });
-    }
-
-    fn encode_openmetrics(&self, out: &mut String) {
-        encode_series(&self.series, |metric, labels| {
-            metric.__encode_openmetrics(self.desc.name, labels, out)
-        });
-    }
-
-    fn collect(&self) -> Vec<proto::Metric> {
-        collect_series(self.desc, &self.series)
+    fn encode(&self, encoder: &mut dyn Encoder) {
+        encode_series(self.desc, &self.series, encoder);
     }
 }

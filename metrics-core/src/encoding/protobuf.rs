@@ -1,0 +1,203 @@
+//! The protobuf exposition: `io.prometheus.client.MetricFamily` messages of this crate's
+//! [`proto`](super::proto) model, each preceded by its length as a varint
+//! (`encoding=delimited`), which is what Prometheus asks for first when native histograms are
+//! enabled.
+//!
+//! Unlike the text formats, protobuf carries creation timestamps for counters, histograms and
+//! summaries, and the native buckets of native histograms. A family without series is left
+//! out, as the Go client does.
+
+use prost::Message;
+
+use super::proto;
+use super::{CounterSample, Encoder, HistogramSample, Labels, SummarySample, Value, with_exemplar};
+use crate::MetricType;
+use crate::exemplar::Exemplar;
+
+/// The `Content-Type` of the protobuf exposition: length-delimited `MetricFamily` messages.
+pub const PROTOBUF_CONTENT_TYPE: &str = "application/vnd.google.protobuf; \
+     proto=io.prometheus.client.MetricFamily; encoding=delimited";
+
+/// Collects the exposition as [`proto::MetricFamily`] values.
+#[derive(Default)]
+pub struct ProtobufEncoder {
+    families: Vec<proto::MetricFamily>,
+    current: Option<proto::MetricFamily>,
+    metric_type: Option<MetricType>,
+}
+
+impl ProtobufEncoder {
+    /// An encoder with no family yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The families encoded so far (call [`Encoder::finish`] first), in order.
+    pub fn into_families(self) -> Vec<proto::MetricFamily> {
+        self.families
+    }
+
+    /// The families encoded so far, each as a length-delimited message: the body of a
+    /// protobuf scrape.
+    pub fn into_delimited(self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for family in &self.families {
+            // Writing into a Vec cannot run out of space.
+            let _ = family.encode_length_delimited(&mut out);
+        }
+        out
+    }
+
+    fn end_family(&mut self) {
+        if let Some(family) = self.current.take() {
+            if !family.metric.is_empty() {
+                self.families.push(family);
+            }
+        }
+    }
+
+    fn push(&mut self, labels: &Labels<'_>, fill: impl FnOnce(&mut proto::Metric)) {
+        let Some(family) = self.current.as_mut() else {
+            debug_assert!(false, "a sample before its family");
+            return;
+        };
+        let mut metric = proto::Metric {
+            label: label_pairs(labels),
+            ..Default::default()
+        };
+        fill(&mut metric);
+        family.metric.push(metric);
+    }
+}
+
+impl Encoder for ProtobufEncoder {
+    fn family(&mut self, name: &str, help: &str, metric_type: MetricType) {
+        self.end_family();
+        let field_type = match metric_type {
+            MetricType::Counter => proto::MetricType::Counter,
+            MetricType::Gauge | MetricType::Info | MetricType::StateSet => proto::MetricType::Gauge,
+            MetricType::Histogram => proto::MetricType::Histogram,
+            MetricType::Summary => proto::MetricType::Summary,
+            MetricType::Untyped => proto::MetricType::Untyped,
+        };
+        self.current = Some(proto::MetricFamily {
+            name: Some(name.to_owned()),
+            help: Some(help.to_owned()),
+            r#type: Some(field_type as i32),
+            ..Default::default()
+        });
+        self.metric_type = Some(metric_type);
+    }
+
+    fn counter(&mut self, labels: &Labels<'_>, sample: &CounterSample<'_>) {
+        let counter = proto::Counter {
+            value: Some(sample.value.as_f64()),
+            exemplar: with_exemplar(sample.exemplar, |exemplar| exemplar.map(to_exemplar)),
+            created_timestamp: sample.created.map(timestamp),
+        };
+        self.push(labels, |metric| metric.counter = Some(counter));
+    }
+
+    fn gauge(&mut self, labels: &Labels<'_>, value: Value) {
+        let value = Some(value.as_f64());
+        if self.metric_type == Some(MetricType::Untyped) {
+            self.push(labels, |metric| {
+                metric.untyped = Some(proto::Untyped { value })
+            });
+        } else {
+            self.push(labels, |metric| metric.gauge = Some(proto::Gauge { value }));
+        }
+    }
+
+    fn histogram(&mut self, labels: &Labels<'_>, sample: &HistogramSample<'_>) {
+        // The `+Inf` bucket is left implicit: it is the sample count.
+        let bucket = sample
+            .bounds
+            .iter()
+            .zip(sample.cumulative)
+            .enumerate()
+            .map(|(index, (bound, count))| proto::Bucket {
+                cumulative_count: Some(*count),
+                upper_bound: Some(*bound),
+                exemplar: with_exemplar(sample.exemplar(index), |e| e.map(to_exemplar)),
+                ..Default::default()
+            })
+            .collect();
+        let histogram = proto::Histogram {
+            sample_count: Some(sample.count()),
+            sample_sum: Some(sample.sum),
+            bucket,
+            created_timestamp: sample.created.map(timestamp),
+            ..Default::default()
+        };
+        self.push(labels, |metric| metric.histogram = Some(histogram));
+    }
+
+    fn summary(&mut self, labels: &Labels<'_>, sample: &SummarySample<'_>) {
+        let summary = proto::Summary {
+            sample_count: Some(sample.count),
+            sample_sum: Some(sample.sum),
+            quantile: sample
+                .quantiles
+                .iter()
+                .map(|(quantile, value)| proto::Quantile {
+                    quantile: Some(*quantile),
+                    value: Some(*value),
+                })
+                .collect(),
+            created_timestamp: sample.created.map(timestamp),
+        };
+        self.push(labels, |metric| metric.summary = Some(summary));
+    }
+
+    fn finish(&mut self) {
+        self.end_family();
+    }
+}
+
+fn label_pairs(labels: &Labels<'_>) -> Vec<proto::LabelPair> {
+    let mut pairs = Vec::new();
+    labels.for_each(|name, value| {
+        pairs.push(proto::LabelPair {
+            name: Some(name.to_owned()),
+            value: Some(value.to_owned()),
+        });
+    });
+    pairs
+}
+
+fn to_exemplar(exemplar: &Exemplar) -> proto::Exemplar {
+    proto::Exemplar {
+        label: exemplar
+            .labels()
+            .map(|(name, value)| proto::LabelPair {
+                name: Some(name.to_owned()),
+                value: Some(value.to_owned()),
+            })
+            .collect(),
+        value: Some(exemplar.value()),
+        timestamp: Some(timestamp(exemplar.timestamp())),
+    }
+}
+
+/// Seconds since the Unix epoch as a protobuf `Timestamp`.
+pub(crate) fn timestamp(seconds: f64) -> prost_types::Timestamp {
+    let whole = seconds.floor();
+    prost_types::Timestamp {
+        seconds: whole as i64,
+        nanos: (((seconds - whole) * 1e9) as i32).clamp(0, 999_999_999),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_split_seconds_and_nanos() {
+        let stamp = timestamp(1_700_000_000.25);
+        assert_eq!((stamp.seconds, stamp.nanos), (1_700_000_000, 250_000_000));
+        let stamp = timestamp(-1.5);
+        assert_eq!((stamp.seconds, stamp.nanos), (-2, 500_000_000));
+    }
+}

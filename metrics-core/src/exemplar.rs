@@ -1,0 +1,310 @@
+//! Exemplars: a sample's link to the trace that produced it (e.g. `trace_id`), kept per counter
+//! and per histogram bucket, exposed in OpenMetrics and protobuf (never in the text format
+//! 0.0.4, which has no place for them).
+//!
+//! Each counter or bucket keeps only its latest exemplar, in a slot allocated with its first
+//! exemplar. Storing one takes no lock that can block: the slot is guarded by a flag that a
+//! writer takes with one compare-and-swap and, if another thread holds it, skips (the other
+//! thread's exemplar is just as recent). The label text is copied into a buffer the slot keeps,
+//! so once a slot exists storing allocates nothing unless the labels are longer than any before.
+
+use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+use crate::Error;
+
+/// The most UTF-8 characters the label names and values of one exemplar may have together
+/// (OpenMetrics 1.0: "the combined length of the label names and values of an Exemplar's
+/// LabelSet MUST NOT exceed 128 UTF-8 character code points").
+pub const MAX_EXEMPLAR_LABEL_CHARS: usize = 128;
+
+/// An exemplar as stored: its labels, value and when it was recorded.
+#[derive(Debug, Default)]
+pub struct Exemplar {
+    /// Every label name and value, one after the other.
+    text: String,
+    /// Where each name and value in `text` ends.
+    ends: Vec<usize>,
+    value: f64,
+    timestamp: f64,
+}
+
+impl Exemplar {
+    /// The label pairs, in the order they were given.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.ends.chunks_exact(2).scan(0, |start, ends| {
+            let name = &self.text[*start..ends[0]];
+            let value = &self.text[ends[0]..ends[1]];
+            *start = ends[1];
+            Some((name, value))
+        })
+    }
+
+    /// The observed value (for a counter, the increment).
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// When it was recorded, in seconds since the Unix epoch. Taken from a coarse clock (a
+    /// few milliseconds of resolution), which costs a fraction of a precise one.
+    pub fn timestamp(&self) -> f64 {
+        self.timestamp
+    }
+
+    fn set(&mut self, labels: &[(&str, &str)], value: f64, timestamp: f64) {
+        self.text.clear();
+        self.ends.clear();
+        for (name, label_value) in labels {
+            self.text.push_str(name);
+            self.ends.push(self.text.len());
+            self.text.push_str(label_value);
+            self.ends.push(self.text.len());
+        }
+        self.value = value;
+        self.timestamp = timestamp;
+    }
+}
+
+/// Where a counter or a histogram bucket keeps its latest exemplar.
+#[derive(Debug, Default)]
+pub struct ExemplarSlot {
+    busy: AtomicBool,
+    /// Whether `exemplar` holds one; written and read only with `busy` held.
+    filled: UnsafeCell<bool>,
+    exemplar: UnsafeCell<Exemplar>,
+}
+
+// SAFETY: `filled` and `exemplar` are only accessed by the thread that holds `busy` (taken
+// with Acquire, released with Release), so accesses never overlap and each sees the last
+// holder's writes.
+unsafe impl Sync for ExemplarSlot {}
+
+impl ExemplarSlot {
+    /// Stores an exemplar, unless another thread is storing or reading one right now.
+    fn store(&self, labels: &[(&str, &str)], value: f64, timestamp: f64) {
+        if self
+            .busy
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            return;
+        }
+        // SAFETY: `busy` is held.
+        unsafe {
+            (*self.exemplar.get()).set(labels, value, timestamp);
+            *self.filled.get() = true;
+        }
+        self.busy.store(false, Ordering::Release);
+    }
+
+    /// Calls `f` with the exemplar, if one was stored, holding the slot meanwhile (a writer
+    /// holds it only for a copy, so this waits at most that long).
+    pub(crate) fn read<R>(&self, f: impl FnOnce(Option<&Exemplar>) -> R) -> R {
+        // SAFETY: `locked` holds `busy` while `f` runs.
+        self.locked(|| unsafe {
+            if *self.filled.get() {
+                f(Some(&*self.exemplar.get()))
+            } else {
+                f(None)
+            }
+        })
+    }
+
+    /// Forgets the exemplar (the series was reset).
+    pub(crate) fn clear(&self) {
+        // SAFETY: `locked` holds `busy`.
+        self.locked(|| unsafe { *self.filled.get() = false });
+    }
+
+    /// Runs `f` holding `busy`, waiting for a writer to finish its copy if need be.
+    fn locked<R>(&self, f: impl FnOnce() -> R) -> R {
+        while self
+            .busy
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            std::thread::yield_now();
+        }
+        let result = f();
+        self.busy.store(false, Ordering::Release);
+        result
+    }
+}
+
+/// An [`ExemplarSlot`] allocated on first use: a counter that never gets an exemplar pays one
+/// pointer for it.
+#[derive(Debug, Default)]
+pub(crate) struct LazySlot(AtomicPtr<ExemplarSlot>);
+
+impl LazySlot {
+    pub(crate) const fn new() -> Self {
+        LazySlot(AtomicPtr::new(std::ptr::null_mut()))
+    }
+
+    /// The slot, if an exemplar was ever stored.
+    pub(crate) fn get(&self) -> Option<&ExemplarSlot> {
+        // SAFETY: a non-null pointer came from `Box::into_raw` in `get_or_init` and is freed
+        // only in `Drop`, which `&self` rules out.
+        unsafe { self.0.load(Ordering::Acquire).as_ref() }
+    }
+
+    fn get_or_init(&self) -> &ExemplarSlot {
+        if let Some(slot) = self.get() {
+            return slot;
+        }
+        let new = Box::into_raw(Box::default());
+        match self.0.compare_exchange(
+            std::ptr::null_mut(),
+            new,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            // SAFETY: just published; lives until `Drop`.
+            Ok(_) => unsafe { &*new },
+            Err(existing) => {
+                // SAFETY: `new` was never shared; `existing` was published by another thread.
+                unsafe {
+                    drop(Box::from_raw(new));
+                    &*existing
+                }
+            }
+        }
+    }
+
+    /// Checks and stores an exemplar (see [`record`]).
+    #[inline]
+    pub(crate) fn record(
+        &self,
+        metric: &'static str,
+        labels: &[(&str, &str)],
+        value: f64,
+    ) -> Result<(), Error> {
+        record(self.get_or_init(), metric, labels, value)
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Some(slot) = self.get() {
+            slot.clear();
+        }
+    }
+}
+
+impl Drop for LazySlot {
+    fn drop(&mut self) {
+        let pointer = *self.0.get_mut();
+        if !pointer.is_null() {
+            // SAFETY: from `Box::into_raw`, and no reference outlives `&mut self`.
+            drop(unsafe { Box::from_raw(pointer) });
+        }
+    }
+}
+
+/// Checks an exemplar's labels and stores it in `slot`: label names must be valid Prometheus
+/// label names and names and values together at most [`MAX_EXEMPLAR_LABEL_CHARS`] characters.
+/// A refused exemplar is not stored; the caller has recorded the sample itself already.
+#[inline]
+pub(crate) fn record(
+    slot: &ExemplarSlot,
+    metric: &'static str,
+    labels: &[(&str, &str)],
+    value: f64,
+) -> Result<(), Error> {
+    check_labels(metric, labels)?;
+    slot.store(labels, value, now_coarse());
+    Ok(())
+}
+
+fn check_labels(metric: &'static str, labels: &[(&str, &str)]) -> Result<(), Error> {
+    let mut chars = 0;
+    for (name, value) in labels {
+        if !is_label_name(name) {
+            return Err(Error::InvalidExemplarLabel {
+                metric,
+                label: (*name).to_owned(),
+            });
+        }
+        // Names are ASCII; a value's characters are its bytes that do not continue one.
+        chars += name.len() + value.bytes().filter(|byte| (byte & 0xc0) != 0x80).count();
+    }
+    if chars > MAX_EXEMPLAR_LABEL_CHARS {
+        return Err(Error::ExemplarTooLong { metric, chars });
+    }
+    Ok(())
+}
+
+fn is_label_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_')
+        && bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+}
+
+/// Seconds since the Unix epoch from the kernel's coarse clock (a few ns, where the precise
+/// clock costs about 20 ns, which would double the cost of an observation).
+#[cfg(target_os = "linux")]
+fn now_coarse() -> f64 {
+    let mut time = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `time` is a valid timespec to write to.
+    if unsafe { libc::clock_gettime(libc::CLOCK_REALTIME_COARSE, &mut time) } == 0 {
+        time.tv_sec as f64 + time.tv_nsec as f64 * 1e-9
+    } else {
+        crate::created::now()
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn now_coarse() -> f64 {
+    crate::created::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_latest_exemplar_and_its_labels() {
+        let slot = LazySlot::new();
+        assert!(slot.get().is_none());
+        slot.record("m", &[("trace_id", "abc"), ("span_id", "d")], 1.5)
+            .unwrap();
+        slot.record("m", &[("trace_id", "xyz")], 2.5).unwrap();
+        slot.get().unwrap().read(|exemplar| {
+            let exemplar = exemplar.unwrap();
+            assert_eq!(exemplar.labels().collect::<Vec<_>>(), [("trace_id", "xyz")]);
+            assert_eq!(exemplar.value(), 2.5);
+            assert!(exemplar.timestamp() > 1.6e9);
+        });
+        slot.clear();
+        slot.get()
+            .unwrap()
+            .read(|exemplar| assert!(exemplar.is_none()));
+    }
+
+    #[test]
+    fn refuses_long_labels_and_bad_names() {
+        let slot = LazySlot::new();
+        // 8 + 120 = 128 characters (the value's are 2-byte 'é's: characters, not bytes).
+        let value = "é".repeat(120);
+        slot.record("m", &[("trace_id", &value)], 1.0).unwrap();
+        let value = "é".repeat(121);
+        let error = slot.record("m", &[("trace_id", &value)], 1.0).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "metric `m` refused an exemplar: its label names and values have 129 characters, \
+             more than the 128 OpenMetrics allows; the sample itself was recorded"
+        );
+        let error = slot.record("m", &[("trace-id", "a")], 1.0).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "metric `m` refused an exemplar: `trace-id` is not a valid label name \
+             ([a-zA-Z_][a-zA-Z0-9_]*); the sample itself was recorded"
+        );
+        slot.get().unwrap().read(|exemplar| {
+            assert_eq!(exemplar.unwrap().labels().next().unwrap().1.len(), 240);
+        });
+    }
+}
