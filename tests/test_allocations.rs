@@ -301,3 +301,26 @@ fn exemplars_allocate_nothing_once_their_slots_exist() {
     assert_eq!(ALLOC_EXEMPLAR_EVENTS_TOTAL.get(), 20_001);
     assert_eq!(series.get_sample_count(), 10_004);
 }
+
+/// Native histogram.
+#[metric(buckets = [0.5])]
+static ALLOC_NATIVE_SECONDS: metrics_core::NativeHistogram;
+
+/// Once its buckets cover the observed range (the first observations build them), a native
+/// histogram observes without allocating.
+#[test]
+fn native_observations_allocate_nothing_once_their_buckets_exist() {
+    let observations: Vec<f64> = values(10_000, 7).map(|value| value * 10.0).collect();
+    for value in &observations {
+        ALLOC_NATIVE_SECONDS.observe(*value);
+        ALLOC_NATIVE_SECONDS.observe(-*value);
+    }
+    let allocations = allocations_during(|| {
+        for value in &observations {
+            ALLOC_NATIVE_SECONDS.observe(*value);
+            ALLOC_NATIVE_SECONDS.observe(-*value);
+        }
+    });
+    assert_eq!(allocations, 0);
+    assert_eq!(ALLOC_NATIVE_SECONDS.get_sample_count(), 40_000);
+}

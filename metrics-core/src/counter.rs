@@ -203,6 +203,19 @@ impl IntCounter {
         self.value.fetch_add(delta, Ordering::Relaxed);
     }
 
+    /// Adds `delta` with the current OpenTelemetry span's `trace_id` and `span_id` as the
+    /// exemplar (feature `otel`), or without one outside such a span.
+    #[cfg(feature = "otel")]
+    pub fn inc_by_with_current_trace(&self, delta: u64) -> Result<(), Error> {
+        crate::trace_exemplar::with_current_trace(|exemplar| match exemplar {
+            Some(exemplar) => self.inc_by_with_exemplar(delta, exemplar),
+            None => {
+                self.inc_by(delta);
+                Ok(())
+            }
+        })
+    }
+
     /// Adds one and keeps `exemplar` as the counter's latest exemplar: see
     /// [`inc_by_with_exemplar`](Self::inc_by_with_exemplar).
     #[inline]

@@ -7,6 +7,7 @@ use crate::created::Created;
 use crate::encoding::{Encoder, HistogramSample, Labels};
 use crate::exemplar::{self, ExemplarSlot};
 use crate::metric::{impl_collect_for_metric, sealed};
+use crate::native_histogram::NativeSample;
 use crate::sync::{AtomicU64, Ordering, const_fn};
 use crate::timer::{Observer, Timer};
 use crate::{Descriptor, Error, Metric, MetricType, rejected};
@@ -126,6 +127,19 @@ impl Histogram {
         exemplar::record(&slots[bucket], self.desc.name, exemplar, value)
     }
 
+    /// Records one observation with the current OpenTelemetry span's `trace_id` and `span_id`
+    /// as its exemplar (feature `otel`; the span is `tracing`'s current one, linked to
+    /// OpenTelemetry by `tracing-opentelemetry`). Outside such a span it is a plain
+    /// [`try_observe`](Self::try_observe). Timers and `#[timed]` observe this way when the
+    /// feature is on, so a traced handler gets exemplars without code.
+    #[cfg(feature = "otel")]
+    pub fn observe_with_current_trace(&self, value: f64) -> Result<(), Error> {
+        crate::trace_exemplar::with_current_trace(|exemplar| match exemplar {
+            Some(exemplar) => self.observe_with_exemplar(value, exemplar),
+            None => self.try_observe(value),
+        })
+    }
+
     /// Records one observation and returns the index of its bucket.
     #[inline]
     fn observe_into_bucket(&self, value: f64) -> Result<usize, Error> {
@@ -201,8 +215,18 @@ impl Histogram {
 }
 
 impl Observer for Histogram {
+    #[cfg(not(feature = "otel"))]
     fn observe_seconds(&self, seconds: f64) {
         self.observe(seconds);
+    }
+
+    #[cfg(feature = "otel")]
+    fn observe_seconds(&self, seconds: f64) {
+        match self.observe_with_current_trace(seconds) {
+            Err(error @ Error::InvalidValue { .. }) => rejected::record(&error),
+            // A trace context always fits the exemplar limit.
+            _ => {}
+        }
     }
 }
 
@@ -223,6 +247,19 @@ impl Metric for Histogram {
     }
 
     fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
+        self.describe(labels, encoder, None);
+    }
+}
+
+impl Histogram {
+    /// Describes this series to `encoder`, with the native buckets of a
+    /// [`NativeHistogram`](crate::NativeHistogram) when it is the classic part of one.
+    pub(crate) fn describe(
+        &self,
+        labels: &Labels<'_>,
+        encoder: &mut dyn Encoder,
+        native: Option<&NativeSample>,
+    ) {
         let cumulative = self.cumulative_counts();
         encoder.histogram(
             labels,
@@ -232,6 +269,7 @@ impl Metric for Histogram {
                 sum: self.get_sample_sum(),
                 created: Some(self.created.get()),
                 exemplars: self.exemplars.get().map_or(&[], |slots| &slots[..]),
+                native,
             },
         );
     }

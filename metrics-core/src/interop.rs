@@ -140,6 +140,7 @@ pub(crate) fn encode_family(family: &proto::MetricFamily, encoder: &mut dyn Enco
                     sum: histogram.get_sample_sum(),
                     created: None,
                     exemplars: &[],
+                    native: None,
                 };
                 encoder.histogram(&labels, &sample);
             }

@@ -24,6 +24,9 @@ pub type GaugeVec<const N: usize> = MetricVec<Gauge, N>;
 pub type IntGaugeVec<const N: usize> = MetricVec<IntGauge, N>;
 /// A labelled histogram with `N` labels. See [`MetricVec`].
 pub type HistogramVec<const N: usize> = MetricVec<Histogram, N>;
+/// A labelled native histogram with `N` labels. See [`MetricVec`] and
+/// [`NativeHistogram`](crate::NativeHistogram).
+pub type NativeHistogramVec<const N: usize> = MetricVec<crate::NativeHistogram, N>;
 /// A labelled summary with `N` labels. See [`MetricVec`] and [`Summary`](crate::Summary).
 pub type SummaryVec<const N: usize> = MetricVec<crate::Summary, N>;
 

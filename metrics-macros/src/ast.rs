@@ -59,6 +59,8 @@ pub enum Kind {
     Gauge,
     IntGauge,
     Histogram,
+    /// Exponential buckets at a schema, with optional classic buckets alongside.
+    NativeHistogram,
     Summary,
     /// Constant labels on a sample of value 1; `Info<N>` for its `N` labels.
     Info,
@@ -76,7 +78,7 @@ impl Kind {
     }
 
     pub fn is_histogram(self) -> bool {
-        self == Kind::Histogram
+        matches!(self, Kind::Histogram | Kind::NativeHistogram)
     }
 
     pub fn is_gauge(self) -> bool {
@@ -97,7 +99,7 @@ impl Kind {
         match self {
             Kind::Counter | Kind::IntCounter | Kind::CounterFn => "a counter",
             Kind::Gauge | Kind::IntGauge | Kind::GaugeFn => "a gauge",
-            Kind::Histogram => "a histogram",
+            Kind::Histogram | Kind::NativeHistogram => "a histogram",
             Kind::Summary => "a summary",
             Kind::Info => "an info metric",
             Kind::StateSet => "a state set",
@@ -117,10 +119,11 @@ pub struct MetricTypeInfo {
     pub state_enum: Option<Type>,
 }
 
-pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, Summary, \
-                                CounterVec, IntCounterVec, GaugeVec, IntGaugeVec, HistogramVec, \
-                                SummaryVec, Info, StateSet, GaugeFn, CounterFn, \
-                                Family<Labels, Counter|IntCounter|Gauge|IntGauge|Histogram|Summary>";
+pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, \
+                                NativeHistogram, Summary, CounterVec, IntCounterVec, GaugeVec, \
+                                IntGaugeVec, HistogramVec, NativeHistogramVec, SummaryVec, Info, \
+                                StateSet, GaugeFn, CounterFn, Family<Labels, Counter|IntCounter|\
+                                Gauge|IntGauge|Histogram|NativeHistogram|Summary>";
 
 /// The `Kind` named by an unlabelled metric type's last path segment.
 fn base_kind(name: &str) -> Option<Kind> {
@@ -130,6 +133,7 @@ fn base_kind(name: &str) -> Option<Kind> {
         "Gauge" => Kind::Gauge,
         "IntGauge" => Kind::IntGauge,
         "Histogram" => Kind::Histogram,
+        "NativeHistogram" => Kind::NativeHistogram,
         "Summary" => Kind::Summary,
         _ => return None,
     })
@@ -165,7 +169,7 @@ fn family(arguments: &PathArguments, span: Span) -> syn::Result<(Type, Type, Kin
         return Err(syn::Error::new(
             metric.span(),
             "the metric of a `Family` is one of Counter, IntCounter, Gauge, IntGauge, Histogram, \
-             Summary",
+             NativeHistogram, Summary",
         ));
     };
     Ok((labels.clone(), metric.clone(), kind))
@@ -208,6 +212,7 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
         ("Gauge", _) => Kind::Gauge,
         ("IntGauge", _) => Kind::IntGauge,
         ("Histogram", _) => Kind::Histogram,
+        ("NativeHistogram", _) => Kind::NativeHistogram,
         ("Summary", _) => Kind::Summary,
         ("Info", false) => Kind::Info,
         ("StateSet", false) => Kind::StateSet,

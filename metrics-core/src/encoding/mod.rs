@@ -31,6 +31,7 @@ pub mod proto {
 
 use crate::MetricType;
 use crate::exemplar::{Exemplar, ExemplarSlot};
+use crate::native_histogram::NativeSample;
 
 /// Receives the samples of every family of an exposition, in order.
 ///
@@ -131,6 +132,9 @@ pub struct HistogramSample<'a> {
     pub created: Option<f64>,
     /// The latest exemplar of each bucket (as many as `cumulative`), or empty.
     pub exemplars: &'a [ExemplarSlot],
+    /// The exponential buckets of a [`NativeHistogram`](crate::NativeHistogram): only
+    /// protobuf has a place for them.
+    pub native: Option<&'a NativeSample>,
 }
 
 impl HistogramSample<'_> {

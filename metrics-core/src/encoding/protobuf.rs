@@ -13,6 +13,7 @@ use super::proto;
 use super::{CounterSample, Encoder, HistogramSample, Labels, SummarySample, Value, with_exemplar};
 use crate::MetricType;
 use crate::exemplar::Exemplar;
+use crate::native_histogram::{NativeBuckets, NativeSample};
 
 /// The `Content-Type` of the protobuf exposition: length-delimited `MetricFamily` messages.
 pub const PROTOBUF_CONTENT_TYPE: &str = "application/vnd.google.protobuf; \
@@ -123,13 +124,16 @@ impl Encoder for ProtobufEncoder {
                 ..Default::default()
             })
             .collect();
-        let histogram = proto::Histogram {
+        let mut histogram = proto::Histogram {
             sample_count: Some(sample.count()),
             sample_sum: Some(sample.sum),
             bucket,
             created_timestamp: sample.created.map(timestamp),
             ..Default::default()
         };
+        if let Some(native) = sample.native {
+            add_native(&mut histogram, native);
+        }
         self.push(labels, |metric| metric.histogram = Some(histogram));
     }
 
@@ -153,6 +157,66 @@ impl Encoder for ProtobufEncoder {
     fn finish(&mut self) {
         self.end_family();
     }
+}
+
+/// The native part of a histogram: schema, zero bucket, and each sign's buckets as spans of
+/// consecutive indices and the differences between consecutive counts.
+fn add_native(histogram: &mut proto::Histogram, native: &NativeSample) {
+    // The count is the native buckets' total, so that it always equals their sum (the
+    // classic buckets are read a moment earlier).
+    let count = native.count().max(histogram.sample_count());
+    histogram.sample_count = Some(count);
+    histogram.schema = Some(i32::from(native.schema));
+    histogram.zero_threshold = Some(native.zero_threshold);
+    histogram.zero_count = Some(native.zero_count + (count - native.count()));
+    let (spans, deltas) = spans_and_deltas(&native.positive);
+    histogram.positive_span = spans;
+    histogram.positive_delta = deltas;
+    let (spans, deltas) = spans_and_deltas(&native.negative);
+    histogram.negative_span = spans;
+    histogram.negative_delta = deltas;
+    if histogram.positive_span.is_empty() && histogram.negative_span.is_empty() {
+        // A native histogram without buckets is told apart from a classic one by a no-op span.
+        histogram.positive_span.push(proto::BucketSpan {
+            offset: Some(0),
+            length: Some(0),
+        });
+    }
+}
+
+/// Spans over the populated buckets (a gap of up to two empty buckets is kept inside a span,
+/// which costs less than a new span) and the count deltas of the buckets they cover.
+fn spans_and_deltas(buckets: &NativeBuckets) -> (Vec<proto::BucketSpan>, Vec<i64>) {
+    let mut spans: Vec<proto::BucketSpan> = Vec::new();
+    let mut deltas = Vec::new();
+    let mut previous_count = 0i64;
+    // The index just past the last bucket written.
+    let mut next_index: Option<i32> = None;
+    for (index, count) in (buckets.offset..).zip(&buckets.counts) {
+        if *count == 0 {
+            continue;
+        }
+        let gap = next_index.map(|next| index - next);
+        match (gap, spans.last_mut()) {
+            (Some(gap), Some(span)) if gap <= 2 => {
+                // Continue the span, with zeros for the gap.
+                for _ in 0..gap {
+                    deltas.push(-previous_count);
+                    previous_count = 0;
+                }
+                span.length = Some(span.length() + gap as u32 + 1);
+            }
+            _ => spans.push(proto::BucketSpan {
+                offset: Some(gap.unwrap_or(index)),
+                length: Some(1),
+            }),
+        }
+        let count = *count as i64;
+        deltas.push(count - previous_count);
+        previous_count = count;
+        next_index = Some(index + 1);
+    }
+    (spans, deltas)
 }
 
 fn label_pairs(labels: &Labels<'_>) -> Vec<proto::LabelPair> {
@@ -192,6 +256,23 @@ pub(crate) fn timestamp(seconds: f64) -> prost_types::Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_cover_populated_buckets_and_short_gaps() {
+        let buckets = NativeBuckets {
+            offset: -3,
+            counts: vec![0, 2, 3, 0, 0, 1, 0, 0, 0, 4, 0],
+        };
+        let (spans, deltas) = spans_and_deltas(&buckets);
+        let spans: Vec<(i32, u32)> = spans.iter().map(|s| (s.offset(), s.length())).collect();
+        // Buckets -2..=2 (a gap of two kept), then bucket 6 after a gap of three.
+        assert_eq!(spans, [(-2, 5), (3, 1)]);
+        assert_eq!(deltas, [2, 1, -3, 0, 1, 3]);
+        assert_eq!(
+            spans_and_deltas(&NativeBuckets::default()),
+            (vec![], vec![])
+        );
+    }
 
     #[test]
     fn timestamps_split_seconds_and_nanos() {
