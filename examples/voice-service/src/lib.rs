@@ -97,6 +97,13 @@ async fn record_request(request: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map_or("unmatched", MatchedPath::as_str)
         .to_owned();
+    // The caller's W3C trace context, if any: the request-duration observation links to it
+    // as an exemplar, so that a latency spike on a dashboard leads to the trace.
+    let trace = request
+        .headers()
+        .get("traceparent")
+        .and_then(|value| value.to_str().ok())
+        .and_then(trace_context);
     let started = Instant::now();
     let response = {
         let _in_flight = HTTP_REQUESTS_IN_FLIGHT.track_inprogress();
@@ -110,10 +117,41 @@ async fn record_request(request: Request, next: Next) -> Response {
             status: status.as_u16(),
         })
         .inc();
-    HTTP_REQUEST_DURATION_SECONDS
-        .with_label_values(&[method.as_str(), endpoint.as_str()])
-        .observe(started.elapsed().as_secs_f64());
+    let duration =
+        HTTP_REQUEST_DURATION_SECONDS.with_label_values(&[method.as_str(), endpoint.as_str()]);
+    let seconds = started.elapsed().as_secs_f64();
+    match trace {
+        // A parsed trace context is 32 + 16 hex digits: always within the exemplar limit.
+        Some((trace_id, span_id)) => {
+            let _ = duration.observe_with_exemplar(
+                seconds,
+                &[
+                    ("trace_id", trace_id.as_str()),
+                    ("span_id", span_id.as_str()),
+                ],
+            );
+        }
+        None => duration.observe(seconds),
+    }
     response
+}
+
+/// The trace id and parent span id of a `traceparent` header
+/// (`00-<32 hex digits>-<16 hex digits>-<2 hex digits>`), if it is well-formed.
+fn trace_context(header: &str) -> Option<(String, String)> {
+    let mut parts = header.trim().split('-');
+    let (version, trace_id, span_id, flags) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let hex = |text: &str, len: usize| {
+        text.len() == len && text.bytes().all(|byte| byte.is_ascii_hexdigit())
+    };
+    let valid = hex(version, 2)
+        && hex(trace_id, 32)
+        && hex(span_id, 16)
+        && hex(flags, 2)
+        && parts.next().is_none()
+        && trace_id.bytes().any(|byte| byte != b'0');
+    valid.then(|| (trace_id.to_ascii_lowercase(), span_id.to_ascii_lowercase()))
 }
 
 /// Issuing a call id is what "setting up a call" stands for here: timed into the
