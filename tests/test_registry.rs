@@ -37,6 +37,7 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
         "registry_test_events_total",
         // examples/voice-metrics
         "voice_active_calls",
+        "voice_call_duration_native_seconds",
         "voice_call_duration_seconds",
         "voice_call_errors_total",
         "voice_call_setup_seconds",
@@ -50,7 +51,7 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
             "{expected} missing from {names:?}"
         );
     }
-    assert_eq!(names.len(), 23, "unexpected families: {names:?}");
+    assert_eq!(names.len(), 24, "unexpected families: {names:?}");
     assert_eq!(registry().check(), Ok(()));
     assert!(registry().duplicates().is_empty());
 }

@@ -29,7 +29,7 @@ pub struct Counter {
     value: AtomicF64,
     /// When the counter last started from zero, for OpenMetrics' `_created`.
     created: Created,
-    /// The latest exemplar, allocated with the first one.
+    /// The recent exemplar, allocated with the first one.
     exemplar: LazySlot,
 }
 
@@ -82,7 +82,7 @@ impl Counter {
     }
 
     /// Adds `delta` and keeps `exemplar` (label pairs such as `[("trace_id", id)]`) as the
-    /// counter's latest exemplar, exposed in OpenMetrics and protobuf.
+    /// counter's recent exemplar, exposed in OpenMetrics and protobuf.
     ///
     /// The increment is made even when the exemplar is refused (labels longer than
     /// [`MAX_EXEMPLAR_LABEL_CHARS`](crate::MAX_EXEMPLAR_LABEL_CHARS) characters, or an invalid
@@ -174,7 +174,7 @@ pub struct IntCounter {
     value: AtomicU64,
     /// When the counter last started from zero, for OpenMetrics' `_created`.
     created: Created,
-    /// The latest exemplar, allocated with the first one.
+    /// The recent exemplar, allocated with the first one.
     exemplar: LazySlot,
 }
 
@@ -216,7 +216,7 @@ impl IntCounter {
         })
     }
 
-    /// Adds one and keeps `exemplar` as the counter's latest exemplar: see
+    /// Adds one and keeps `exemplar` as the counter's recent exemplar: see
     /// [`inc_by_with_exemplar`](Self::inc_by_with_exemplar).
     #[inline]
     pub fn inc_with_exemplar(&self, exemplar: &[(&str, &str)]) -> Result<(), Error> {
@@ -224,7 +224,7 @@ impl IntCounter {
     }
 
     /// Adds `delta` and keeps `exemplar` (label pairs such as `[("trace_id", id)]`) as the
-    /// counter's latest exemplar, exposed in OpenMetrics and protobuf, never in the text
+    /// counter's recent exemplar, exposed in OpenMetrics and protobuf, never in the text
     /// format 0.0.4.
     ///
     /// The increment is always made; an exemplar whose labels have more than

@@ -2,14 +2,17 @@
 //! and per histogram bucket, exposed in OpenMetrics and protobuf (never in the text format
 //! 0.0.4, which has no place for them).
 //!
-//! Each counter or bucket keeps only its latest exemplar, in a slot allocated with its first
-//! exemplar. Storing one takes no lock that can block: the slot is guarded by a flag that a
-//! writer takes with one compare-and-swap and, if another thread holds it, skips (the other
-//! thread's exemplar is just as recent). The label text is copied into a buffer the slot keeps,
-//! so once a slot exists storing allocates nothing unless the labels are longer than any before.
+//! Each counter or bucket keeps one recent exemplar, in a slot allocated with its first
+//! exemplar: an exemplar replaces the slot's if that one is at least
+//! [`EXEMPLAR_MIN_INTERVAL_SECONDS`] old, so that a busy bucket costs a clock read per
+//! observation, not a copy (a scrape every few seconds reads one exemplar per bucket anyway).
+//! Storing takes no lock that can block: the slot is guarded by a flag that a writer takes with
+//! one compare-and-swap and, if another thread holds it, skips (the other thread's exemplar is
+//! just as recent). The label text is copied into a buffer the slot keeps, so once a slot
+//! exists storing allocates nothing unless the labels are longer than any before.
 
 use std::cell::UnsafeCell;
-use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
 
 use crate::Error;
 
@@ -17,6 +20,9 @@ use crate::Error;
 /// (OpenMetrics 1.0: "the combined length of the label names and values of an Exemplar's
 /// LabelSet MUST NOT exceed 128 UTF-8 character code points").
 pub const MAX_EXEMPLAR_LABEL_CHARS: usize = 128;
+
+/// How old a counter's or bucket's exemplar must be before a new one replaces it, in seconds.
+pub const EXEMPLAR_MIN_INTERVAL_SECONDS: f64 = 0.01;
 
 /// An exemplar as stored: its labels, value and when it was recorded.
 #[derive(Debug, Default)]
@@ -65,10 +71,13 @@ impl Exemplar {
     }
 }
 
-/// Where a counter or a histogram bucket keeps its latest exemplar.
+/// Where a counter or a histogram bucket keeps its recent exemplar; encoders
+/// [`read`](Self::read) it.
 #[derive(Debug, Default)]
 pub struct ExemplarSlot {
     busy: AtomicBool,
+    /// When the stored exemplar was recorded (`f64` bits; 0: none), readable without `busy`.
+    stored_at: AtomicU64,
     /// Whether `exemplar` holds one; written and read only with `busy` held.
     filled: UnsafeCell<bool>,
     exemplar: UnsafeCell<Exemplar>,
@@ -81,6 +90,7 @@ unsafe impl Sync for ExemplarSlot {}
 
 impl ExemplarSlot {
     /// Stores an exemplar, unless another thread is storing or reading one right now.
+    #[inline]
     fn store(&self, labels: &[(&str, &str)], value: f64, timestamp: f64) {
         if self
             .busy
@@ -94,12 +104,13 @@ impl ExemplarSlot {
             (*self.exemplar.get()).set(labels, value, timestamp);
             *self.filled.get() = true;
         }
+        self.stored_at.store(timestamp.to_bits(), Ordering::Relaxed);
         self.busy.store(false, Ordering::Release);
     }
 
     /// Calls `f` with the exemplar, if one was stored, holding the slot meanwhile (a writer
     /// holds it only for a copy, so this waits at most that long).
-    pub(crate) fn read<R>(&self, f: impl FnOnce(Option<&Exemplar>) -> R) -> R {
+    pub fn read<R>(&self, f: impl FnOnce(Option<&Exemplar>) -> R) -> R {
         // SAFETY: `locked` holds `busy` while `f` runs.
         self.locked(|| unsafe {
             if *self.filled.get() {
@@ -114,6 +125,7 @@ impl ExemplarSlot {
     pub(crate) fn clear(&self) {
         // SAFETY: `locked` holds `busy`.
         self.locked(|| unsafe { *self.filled.get() = false });
+        self.stored_at.store(0, Ordering::Relaxed);
     }
 
     /// Runs `f` holding `busy`, waiting for a writer to finish its copy if need be.
@@ -210,12 +222,24 @@ pub(crate) fn record(
     value: f64,
 ) -> Result<(), Error> {
     check_labels(metric, labels)?;
-    slot.store(labels, value, now_coarse());
+    store_at(slot, labels, value, now_coarse());
     Ok(())
 }
 
+/// Stores an exemplar recorded at `now` unless the slot's is more recent than
+/// [`EXEMPLAR_MIN_INTERVAL_SECONDS`].
+#[inline]
+fn store_at(slot: &ExemplarSlot, labels: &[(&str, &str)], value: f64, now: f64) {
+    let stored_at = f64::from_bits(slot.stored_at.load(Ordering::Relaxed));
+    // A clock that went back counts as old enough.
+    if !(0.0..EXEMPLAR_MIN_INTERVAL_SECONDS).contains(&(now - stored_at)) {
+        slot.store(labels, value, now);
+    }
+}
+
+#[inline]
 fn check_labels(metric: &'static str, labels: &[(&str, &str)]) -> Result<(), Error> {
-    let mut chars = 0;
+    let mut bytes = 0;
     for (name, value) in labels {
         if !is_label_name(name) {
             return Err(Error::InvalidExemplarLabel {
@@ -223,21 +247,50 @@ fn check_labels(metric: &'static str, labels: &[(&str, &str)]) -> Result<(), Err
                 label: (*name).to_owned(),
             });
         }
-        // Names are ASCII; a value's characters are its bytes that do not continue one.
-        chars += name.len() + value.bytes().filter(|byte| (byte & 0xc0) != 0x80).count();
+        bytes += name.len() + value.len();
     }
+    // A character is at least one byte: only text longer than the limit in bytes needs its
+    // characters counted (names are ASCII; a value's characters are its bytes that do not
+    // continue one).
+    if bytes <= MAX_EXEMPLAR_LABEL_CHARS {
+        return Ok(());
+    }
+    let chars: usize = labels
+        .iter()
+        .map(|(name, value)| {
+            name.len() + value.bytes().filter(|byte| (byte & 0xc0) != 0x80).count()
+        })
+        .sum();
     if chars > MAX_EXEMPLAR_LABEL_CHARS {
         return Err(Error::ExemplarTooLong { metric, chars });
     }
     Ok(())
 }
 
+#[inline]
 fn is_label_name(name: &str) -> bool {
-    let mut bytes = name.bytes();
+    /// Bit 0: may start a name; bit 1: may continue one.
+    const CLASS: [u8; 256] = {
+        let mut class = [0u8; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let c = byte as u8;
+            if c.is_ascii_alphabetic() || c == b'_' {
+                class[byte] = 0b11;
+            } else if c.is_ascii_digit() {
+                class[byte] = 0b10;
+            }
+            byte += 1;
+        }
+        class
+    };
+    let bytes = name.as_bytes();
     bytes
-        .next()
-        .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_')
-        && bytes.all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
+        .first()
+        .is_some_and(|first| CLASS[usize::from(*first)] & 1 != 0)
+        && bytes
+            .iter()
+            .all(|byte| CLASS[usize::from(*byte)] & 0b10 != 0)
 }
 
 /// Seconds since the Unix epoch from the kernel's coarse clock (a few ns, where the precise
@@ -250,7 +303,8 @@ fn now_coarse() -> f64 {
     };
     // SAFETY: `time` is a valid timespec to write to.
     if unsafe { libc::clock_gettime(libc::CLOCK_REALTIME_COARSE, &mut time) } == 0 {
-        time.tv_sec as f64 + time.tv_nsec as f64 * 1e-9
+        // Whole microseconds, as `created::now`.
+        (time.tv_sec as i64 * 1_000_000 + time.tv_nsec as i64 / 1_000) as f64 / 1e6
     } else {
         crate::created::now()
     }
@@ -266,22 +320,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_the_latest_exemplar_and_its_labels() {
+    fn keeps_an_exemplar_and_its_labels() {
         let slot = LazySlot::new();
         assert!(slot.get().is_none());
         slot.record("m", &[("trace_id", "abc"), ("span_id", "d")], 1.5)
             .unwrap();
-        slot.record("m", &[("trace_id", "xyz")], 2.5).unwrap();
         slot.get().unwrap().read(|exemplar| {
             let exemplar = exemplar.unwrap();
-            assert_eq!(exemplar.labels().collect::<Vec<_>>(), [("trace_id", "xyz")]);
-            assert_eq!(exemplar.value(), 2.5);
+            let labels: Vec<_> = exemplar.labels().collect();
+            assert_eq!(labels, [("trace_id", "abc"), ("span_id", "d")]);
+            assert_eq!(exemplar.value(), 1.5);
             assert!(exemplar.timestamp() > 1.6e9);
         });
         slot.clear();
         slot.get()
             .unwrap()
             .read(|exemplar| assert!(exemplar.is_none()));
+    }
+
+    /// A newer exemplar replaces the slot's once that one is at least the interval old; a
+    /// clock that went back counts as old enough.
+    #[test]
+    fn a_recent_exemplar_is_kept_an_older_one_replaced() {
+        let slot = ExemplarSlot::default();
+        let latest = |slot: &ExemplarSlot| {
+            slot.read(|exemplar| {
+                let exemplar = exemplar.unwrap();
+                let trace = exemplar.labels().next().unwrap().1.to_owned();
+                (trace, exemplar.timestamp())
+            })
+        };
+        store_at(&slot, &[("trace_id", "a")], 1.0, 1000.0);
+        store_at(&slot, &[("trace_id", "b")], 1.0, 1000.009);
+        assert_eq!(latest(&slot), ("a".to_owned(), 1000.0));
+        store_at(&slot, &[("trace_id", "c")], 1.0, 1000.02);
+        assert_eq!(latest(&slot), ("c".to_owned(), 1000.02));
+        store_at(&slot, &[("trace_id", "d")], 1.0, 999.0);
+        assert_eq!(latest(&slot), ("d".to_owned(), 999.0));
     }
 
     #[test]

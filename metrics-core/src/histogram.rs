@@ -45,7 +45,7 @@ pub struct Histogram {
     sum: AtomicF64,
     /// When the histogram started from zero, for OpenMetrics' `_created`.
     created: Created,
-    /// The latest exemplar of each bucket, allocated with the first exemplar.
+    /// The recent exemplar of each bucket, allocated with the first exemplar.
     exemplars: OnceLock<Box<[ExemplarSlot]>>,
 }
 
@@ -89,13 +89,14 @@ impl Histogram {
     }
 
     /// Records one observation and keeps `exemplar` (label pairs such as
-    /// `[("trace_id", id)]`) as the latest exemplar of the bucket it falls in, exposed in
+    /// `[("trace_id", id)]`) as the recent exemplar of the bucket it falls in, exposed in
     /// OpenMetrics and protobuf, never in the text format 0.0.4.
     ///
     /// The observation is recorded even when the exemplar is refused (labels longer than
     /// [`MAX_EXEMPLAR_LABEL_CHARS`](crate::MAX_EXEMPLAR_LABEL_CHARS) characters, or an invalid
     /// label name): the error says so. NaN is refused as by
-    /// [`try_observe`](Self::try_observe).
+    /// [`try_observe`](Self::try_observe). A bucket's exemplar is replaced once it is
+    /// [`EXEMPLAR_MIN_INTERVAL_SECONDS`](crate::EXEMPLAR_MIN_INTERVAL_SECONDS) old.
     ///
     /// ```
     /// use metrics_core::{metric, Histogram};

@@ -308,7 +308,7 @@ pub use crate::encoding::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::encoding::protobuf::PROTOBUF_CONTENT_TYPE;
 pub use crate::encoding::text::TEXT_CONTENT_TYPE;
 pub use crate::error::Error;
-pub use crate::exemplar::{Exemplar, MAX_EXEMPLAR_LABEL_CHARS};
+pub use crate::exemplar::{EXEMPLAR_MIN_INTERVAL_SECONDS, MAX_EXEMPLAR_LABEL_CHARS};
 pub use crate::family::Family;
 pub use crate::gauge::{Gauge, IntGauge};
 pub use crate::histogram::{DEFAULT_BUCKETS, Histogram};

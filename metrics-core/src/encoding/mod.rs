@@ -30,7 +30,7 @@ pub mod proto {
 }
 
 use crate::MetricType;
-use crate::exemplar::{Exemplar, ExemplarSlot};
+pub use crate::exemplar::{Exemplar, ExemplarSlot};
 use crate::native_histogram::NativeSample;
 
 /// Receives the samples of every family of an exposition, in order.
@@ -116,7 +116,7 @@ pub struct CounterSample<'a> {
     /// When the series started from zero, in seconds since the Unix epoch (OpenMetrics
     /// `_created`, protobuf `created_timestamp`); `None` where it is not known.
     pub created: Option<f64>,
-    /// The counter's latest exemplar, if it keeps one.
+    /// The counter's recent exemplar, if it keeps one.
     pub exemplar: Option<&'a ExemplarSlot>,
 }
 
@@ -130,7 +130,7 @@ pub struct HistogramSample<'a> {
     pub sum: f64,
     /// When the series started from zero (seconds since the Unix epoch), if known.
     pub created: Option<f64>,
-    /// The latest exemplar of each bucket (as many as `cumulative`), or empty.
+    /// The recent exemplar of each bucket (as many as `cumulative`), or empty.
     pub exemplars: &'a [ExemplarSlot],
     /// The exponential buckets of a [`NativeHistogram`](crate::NativeHistogram): only
     /// protobuf has a place for them.

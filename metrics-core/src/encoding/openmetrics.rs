@@ -8,8 +8,8 @@
 //! (`... # {trace_id="..."} 0.42 1700000000.123`), and the exposition ends with `# EOF`.
 
 use super::text::{
-    escape_into, write_bucket_prefix, write_f64, write_quantile_prefix, write_sample_prefix,
-    write_u64, write_value,
+    escape_into, write_bucket_prefix, write_count, write_f64, write_f64_integral,
+    write_sample_prefix, write_sum, write_summary, write_u64, write_value,
 };
 use super::{CounterSample, Encoder, HistogramSample, Labels, SummarySample, Value, with_exemplar};
 use crate::MetricType;
@@ -105,31 +105,14 @@ impl Encoder for OpenMetricsEncoder<'_> {
             });
             out.push('\n');
         }
-        write_sample_prefix(out, name, "_count", labels);
-        write_u64(out, sample.count());
-        out.push('\n');
-        write_sample_prefix(out, name, "_sum", labels);
-        write_f64(out, sample.sum);
-        out.push('\n');
+        write_count(out, name, labels, sample.count());
+        write_sum(out, name, labels, sample.sum);
         self.write_created(labels, sample.created);
     }
 
     fn summary(&mut self, labels: &Labels<'_>, sample: &SummarySample<'_>) {
         let labels = labels.rendered();
-        let (out, name) = (&mut *self.out, &self.name);
-        for (quantile, value) in sample.quantiles {
-            write_quantile_prefix(out, name, labels);
-            write_float(out, *quantile);
-            out.push_str("\"} ");
-            write_f64(out, *value);
-            out.push('\n');
-        }
-        write_sample_prefix(out, name, "_sum", labels);
-        write_f64(out, sample.sum);
-        out.push('\n');
-        write_sample_prefix(out, name, "_count", labels);
-        write_u64(out, sample.count);
-        out.push('\n');
+        write_summary(self.out, &self.name, labels, sample, write_float);
         self.write_created(labels, sample.created);
     }
 
@@ -161,11 +144,7 @@ fn write_exemplar(out: &mut String, exemplar: Option<&Exemplar>) {
 
 /// A float as OpenMetrics writes it: integral values keep a `.0`, so `le="5.0"`.
 pub(crate) fn write_float(out: &mut String, value: f64) {
-    let start = out.len();
-    write_f64(out, value);
-    // The text format's floats never have an exponent, so a finite value without `.` is
-    // integral.
-    if value.is_finite() && !out[start..].contains('.') {
+    if write_f64_integral(out, value) {
         out.push_str(".0");
     }
 }

@@ -67,29 +67,12 @@ impl Encoder for TextEncoder<'_> {
             write_u64(out, *count);
             out.push('\n');
         }
-        write_sample_prefix(out, name, "_sum", labels);
-        write_f64(out, sample.sum);
-        out.push('\n');
-        write_sample_prefix(out, name, "_count", labels);
-        write_u64(out, sample.count());
-        out.push('\n');
+        write_sum(out, name, labels, sample.sum);
+        write_count(out, name, labels, sample.count());
     }
 
     fn summary(&mut self, labels: &Labels<'_>, sample: &SummarySample<'_>) {
-        let (out, name, labels) = (&mut *self.out, &self.name, labels.rendered());
-        for (quantile, value) in sample.quantiles {
-            write_quantile_prefix(out, name, labels);
-            write_f64(out, *quantile);
-            out.push_str("\"} ");
-            write_f64(out, *value);
-            out.push('\n');
-        }
-        write_sample_prefix(out, name, "_sum", labels);
-        write_f64(out, sample.sum);
-        out.push('\n');
-        write_sample_prefix(out, name, "_count", labels);
-        write_u64(out, sample.count);
-        out.push('\n');
+        write_summary(self.out, &self.name, labels.rendered(), sample, write_f64);
     }
 
     fn finish(&mut self) {}
@@ -118,6 +101,40 @@ pub(crate) fn write_bucket_prefix(out: &mut String, name: &str, labels: &str) {
     out.push_str("le=\"");
 }
 
+/// `name_sum{labels} sum`.
+pub(crate) fn write_sum(out: &mut String, name: &str, labels: &str, sum: f64) {
+    write_sample_prefix(out, name, "_sum", labels);
+    write_f64(out, sum);
+    out.push('\n');
+}
+
+/// `name_count{labels} count`.
+pub(crate) fn write_count(out: &mut String, name: &str, labels: &str, count: u64) {
+    write_sample_prefix(out, name, "_count", labels);
+    write_u64(out, count);
+    out.push('\n');
+}
+
+/// A summary's quantile lines (the quantile written by `write_quantile`), `_sum` and `_count`:
+/// the same in both text formats but for how a quantile is written.
+pub(crate) fn write_summary(
+    out: &mut String,
+    name: &str,
+    labels: &str,
+    sample: &SummarySample<'_>,
+    write_quantile: fn(&mut String, f64),
+) {
+    for (quantile, value) in sample.quantiles {
+        write_quantile_prefix(out, name, labels);
+        write_quantile(out, *quantile);
+        out.push_str("\"} ");
+        write_f64(out, *value);
+        out.push('\n');
+    }
+    write_sum(out, name, labels, sample.sum);
+    write_count(out, name, labels, sample.count);
+}
+
 /// Writes `name{labels,quantile="` up to the quantile.
 pub(crate) fn write_quantile_prefix(out: &mut String, name: &str, labels: &str) {
     out.push_str(name);
@@ -143,33 +160,119 @@ pub(crate) fn write_value(out: &mut String, value: Value) {
 ///
 /// `Display` for floats is slow, so the common cases take shortcuts that write the same text:
 /// integral values below 2^53 as integers, others through `ryu`'s shortest digits when it
-/// writes them without an exponent and with at most 15 significant digits.
+/// writes them without an exponent and they are not an exact tie (see `is_decimal_tie`).
 pub(crate) fn write_f64(out: &mut String, value: f64) {
+    write_f64_integral(out, value);
+}
+
+/// [`write_f64`], returning whether what it wrote is integral text (no `.`; `NaN` and the
+/// infinities count as not integral), so that OpenMetrics can add `.0` without searching.
+pub(crate) fn write_f64_integral(out: &mut String, value: f64) -> bool {
     if value.is_nan() {
         out.push_str("NaN");
+        false
     } else if value.is_infinite() {
         out.push_str(if value > 0.0 { "+Inf" } else { "-Inf" });
+        false
     } else if value == 0.0 {
         out.push_str(if value.is_sign_negative() { "-0" } else { "0" });
+        true
     } else if value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0 {
         write_i64(out, value as i64);
+        true
+    } else if let Some(micros) = whole_micros(value) {
+        write_micros(out, micros);
+        false
     } else {
         let mut buffer = ryu::Buffer::new();
         let digits = buffer.format_finite(value);
-        // Where 16 or 17 significant digits are needed, ryu and `Display` can choose different
-        // last digits (both read back to the value): those go through `Display`.
-        let significant = digits
-            .bytes()
-            .filter(u8::is_ascii_digit)
-            .skip_while(|digit| *digit == b'0')
-            .count();
-        if digits.contains('e') || significant > 15 {
+        // One pass over the few bytes: where the point is, and whether there is an exponent.
+        let mut point = None;
+        let mut exponent = false;
+        for (index, byte) in digits.bytes().enumerate() {
+            match byte {
+                b'.' => point = Some(index),
+                b'e' | b'E' => exponent = true,
+                _ => {}
+            }
+        }
+        // Both write the shortest digits that read back, and of those the closest to the
+        // value; they can differ only where two candidates are exactly as close (a tie), which
+        // then goes through `Display`.
+        let tie = point.is_some_and(|point| is_decimal_tie(value, digits.len() - point - 1));
+        if exponent || tie {
+            let start = out.len();
             // Writing into a String cannot fail.
             let _ = write!(out, "{value}");
+            !out.as_bytes()[start..].contains(&b'.')
+        } else if let Some(integral) = digits.strip_suffix(".0") {
+            // ryu writes integral values as `X.0`, `Display` as `X`.
+            out.push_str(integral);
+            true
         } else {
             out.push_str(digits);
+            point.is_none()
         }
     }
+}
+
+/// `m` when `value` is the double nearest to `m / 10^6` and below 2^32 in magnitude: then its
+/// shortest decimal is `m / 10^6` written out (the doubles there are less than 5e-7 apart, so
+/// no decimal with fewer digits, and no other with as many, reads back to `value`). Creation
+/// and exemplar timestamps are kept in whole microseconds to take this path, and so do most
+/// bucket bounds and sums.
+#[inline]
+fn whole_micros(value: f64) -> Option<i64> {
+    if value.abs() >= 4_294_967_296.0 {
+        return None;
+    }
+    let micros = (value * 1e6).round();
+    // Division is correctly rounded: equality means `value` is the nearest double to it.
+    (micros / 1e6 == value).then_some(micros as i64)
+}
+
+/// `micros / 10^6` as a decimal without trailing zeros; `micros` is not a multiple of 10^6.
+fn write_micros(out: &mut String, micros: i64) {
+    if micros < 0 {
+        out.push('-');
+    }
+    let micros = micros.unsigned_abs();
+    write_u64(out, micros / 1_000_000);
+    let mut fraction = micros % 1_000_000;
+    let mut digits = 6;
+    while fraction % 10 == 0 {
+        fraction /= 10;
+        digits -= 1;
+    }
+    out.push('.');
+    let text = itoa::Buffer::new().format(fraction).len();
+    for _ in text..digits {
+        out.push('0');
+    }
+    write_u64(out, fraction);
+}
+
+/// Whether `value` lies exactly halfway between two decimals of `fraction_digits` fractional
+/// digits: `value * 2 * 10^f` is an odd integer. With `value = m * 2^e`, `m` odd, that is
+/// `m * 5^f * 2^(e + 1 + f)`, odd exactly when `e + 1 + f = 0`.
+fn is_decimal_tie(value: f64, fraction_digits: usize) -> bool {
+    let bits = value.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let mut mantissa = bits & 0x000f_ffff_ffff_ffff;
+    let mut exponent = if biased == 0 {
+        -1074
+    } else {
+        mantissa |= 1 << 52;
+        biased - 1075
+    };
+    if mantissa == 0 {
+        return false;
+    }
+    let zeros = mantissa.trailing_zeros();
+    mantissa >>= zeros;
+    exponent += i64::from(zeros);
+    debug_assert!(mantissa % 2 == 1);
+    exponent + 1 + fraction_digits as i64 == 0
 }
 
 pub(crate) fn write_u64(out: &mut String, value: u64) {
@@ -239,6 +342,14 @@ mod tests {
                 (bits % 10_000) as f64 * 0.1,
                 (bits >> 11) as f64,
                 -((bits % 100_000) as f64) / 7.0,
+                // Creation and exemplar timestamps: 16 or 17 significant digits.
+                1.7e9 + (bits % 1_000_000_000) as f64 * 1e-9,
+                // ... and in whole microseconds, as they are kept.
+                (1_700_000_000_000_000 + bits % 1_000_000_000_000) as f64 / 1e6,
+                -((bits % 10_000_000) as f64) / 1e6,
+                (bits % 100_000) as f64 / 1e6,
+                // Exact ties at 17 digits: quarters of integers near 2^50.
+                (bits >> 14) as f64 + 0.25 * (bits % 4) as f64,
             ];
             for value in candidates.into_iter().filter(|value| value.is_finite()) {
                 assert_eq!(f64_text(value), format!("{value}"), "{value:?}");
