@@ -303,8 +303,11 @@ fn now_coarse() -> f64 {
     };
     // SAFETY: `time` is a valid timespec to write to.
     if unsafe { libc::clock_gettime(libc::CLOCK_REALTIME_COARSE, &mut time) } == 0 {
-        // Whole microseconds, as `created::now`.
-        (time.tv_sec as i64 * 1_000_000 + time.tv_nsec as i64 / 1_000) as f64 / 1e6
+        // Whole microseconds, as `created::now`. `time_t` and `c_long` are 32 bits on some
+        // targets.
+        #[allow(clippy::unnecessary_cast)]
+        let micros = time.tv_sec as i64 * 1_000_000 + time.tv_nsec as i64 / 1_000;
+        micros as f64 / 1e6
     } else {
         crate::created::now()
     }

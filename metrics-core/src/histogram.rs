@@ -223,10 +223,9 @@ impl Observer for Histogram {
 
     #[cfg(feature = "otel")]
     fn observe_seconds(&self, seconds: f64) {
-        match self.observe_with_current_trace(seconds) {
-            Err(error @ Error::InvalidValue { .. }) => rejected::record(&error),
-            // A trace context always fits the exemplar limit.
-            _ => {}
+        // A trace context always fits the exemplar limit: only the value can be refused.
+        if let Err(error @ Error::InvalidValue { .. }) = self.observe_with_current_trace(seconds) {
+            rejected::record(&error);
         }
     }
 }

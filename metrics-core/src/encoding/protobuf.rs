@@ -19,13 +19,26 @@ use crate::native_histogram::{NativeBuckets, NativeSample};
 pub const PROTOBUF_CONTENT_TYPE: &str = "application/vnd.google.protobuf; \
      proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
-/// Collects the exposition as [`proto::MetricFamily`] values.
+/// Writes the exposition as length-delimited [`proto::MetricFamily`] messages.
+///
+/// Each series is built as one reused [`proto::Metric`] (its label strings keep their
+/// capacity) and encoded at once into its family's body, so a scrape allocates per family,
+/// not per series.
 #[derive(Default)]
 pub struct ProtobufEncoder {
-    families: Vec<proto::MetricFamily>,
-    current: Option<proto::MetricFamily>,
+    /// Finished families, each preceded by its length.
+    out: Vec<u8>,
+    /// The current family's fields: name, help, type, then its metrics.
+    body: Vec<u8>,
+    /// How many metrics the current family has; a family without any is left out.
+    metrics: usize,
     metric_type: Option<MetricType>,
+    /// The series being encoded, reused.
+    metric: proto::Metric,
 }
+
+/// `MetricFamily.metric` (field 4, length-delimited) as its key byte.
+const METRIC_KEY: u8 = 4 << 3 | 2;
 
 impl ProtobufEncoder {
     /// An encoder with no family yet.
@@ -33,42 +46,74 @@ impl ProtobufEncoder {
         Self::default()
     }
 
-    /// The families encoded so far (call [`Encoder::finish`] first), in order.
+    /// The families encoded so far (call [`Encoder::finish`] first), in order, decoded into
+    /// the model.
     pub fn into_families(self) -> Vec<proto::MetricFamily> {
-        self.families
+        let mut input = &self.out[..];
+        let mut families = Vec::new();
+        while !input.is_empty() {
+            match proto::MetricFamily::decode_length_delimited(&mut input) {
+                Ok(family) => families.push(family),
+                Err(error) => {
+                    debug_assert!(false, "our own encoding decodes: {error}");
+                    break;
+                }
+            }
+        }
+        families
     }
 
     /// The families encoded so far, each as a length-delimited message: the body of a
     /// protobuf scrape.
     pub fn into_delimited(self) -> Vec<u8> {
-        let mut out = Vec::new();
-        for family in &self.families {
-            // Writing into a Vec cannot run out of space.
-            let _ = family.encode_length_delimited(&mut out);
-        }
-        out
+        self.out
     }
 
     fn end_family(&mut self) {
-        if let Some(family) = self.current.take() {
-            if !family.metric.is_empty() {
-                self.families.push(family);
-            }
+        if self.metrics > 0 {
+            prost::encoding::encode_varint(self.body.len() as u64, &mut self.out);
+            self.out.extend_from_slice(&self.body);
         }
+        self.body.clear();
+        self.metrics = 0;
+        self.metric_type = None;
     }
 
     fn push(&mut self, labels: &Labels<'_>, fill: impl FnOnce(&mut proto::Metric)) {
-        let Some(family) = self.current.as_mut() else {
+        if self.metric_type.is_none() {
             debug_assert!(false, "a sample before its family");
             return;
-        };
-        let mut metric = proto::Metric {
-            label: label_pairs(labels),
-            ..Default::default()
-        };
-        fill(&mut metric);
-        family.metric.push(metric);
+        }
+        let metric = &mut self.metric;
+        let mut count = 0;
+        labels.for_each(|name, value| {
+            if count == metric.label.len() {
+                metric.label.push(proto::LabelPair::default());
+            }
+            let pair = &mut metric.label[count];
+            set_text(&mut pair.name, name);
+            set_text(&mut pair.value, value);
+            count += 1;
+        });
+        metric.label.truncate(count);
+        metric.gauge = None;
+        metric.counter = None;
+        metric.summary = None;
+        metric.untyped = None;
+        metric.histogram = None;
+        fill(metric);
+        self.body.push(METRIC_KEY);
+        // Writing into a Vec cannot run out of space.
+        let _ = metric.encode_length_delimited(&mut self.body);
+        self.metrics += 1;
     }
+}
+
+/// Sets an optional string field to `text`, reusing its allocation.
+fn set_text(field: &mut Option<String>, text: &str) {
+    let field = field.get_or_insert_with(String::new);
+    field.clear();
+    field.push_str(text);
 }
 
 impl Encoder for ProtobufEncoder {
@@ -81,12 +126,14 @@ impl Encoder for ProtobufEncoder {
             MetricType::Summary => proto::MetricType::Summary,
             MetricType::Untyped => proto::MetricType::Untyped,
         };
-        self.current = Some(proto::MetricFamily {
+        let header = proto::MetricFamily {
             name: Some(name.to_owned()),
             help: Some(help.to_owned()),
             r#type: Some(field_type as i32),
             ..Default::default()
-        });
+        };
+        // Writing into a Vec cannot run out of space.
+        let _ = header.encode(&mut self.body);
         self.metric_type = Some(metric_type);
     }
 
@@ -217,17 +264,6 @@ fn spans_and_deltas(buckets: &NativeBuckets) -> (Vec<proto::BucketSpan>, Vec<i64
         next_index = Some(index + 1);
     }
     (spans, deltas)
-}
-
-fn label_pairs(labels: &Labels<'_>) -> Vec<proto::LabelPair> {
-    let mut pairs = Vec::new();
-    labels.for_each(|name, value| {
-        pairs.push(proto::LabelPair {
-            name: Some(name.to_owned()),
-            value: Some(value.to_owned()),
-        });
-    });
-    pairs
 }
 
 fn to_exemplar(exemplar: &Exemplar) -> proto::Exemplar {

@@ -240,7 +240,7 @@ fn write_micros(out: &mut String, micros: i64) {
     write_u64(out, micros / 1_000_000);
     let mut fraction = micros % 1_000_000;
     let mut digits = 6;
-    while fraction % 10 == 0 {
+    while fraction.is_multiple_of(10) {
         fraction /= 10;
         digits -= 1;
     }
