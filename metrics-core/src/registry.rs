@@ -2,6 +2,7 @@
 
 use std::collections::hash_map::Entry as NameEntry;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 use prometheus::core::Collector;
@@ -40,6 +41,9 @@ pub struct Registry {
     own_names: HashMap<String, &'static dyn Collect>,
     /// Collectors added at run time with [`Registry::register`].
     foreign: RwLock<Vec<Foreign>>,
+    /// The size of the last exposition in each [`Format`], so that the next one starts with
+    /// a buffer that holds it instead of growing (and copying) twenty times.
+    last_size: [AtomicUsize; 3],
 }
 
 /// The program's registry: every metric declared with `#[metric]` in any linked crate.
@@ -117,6 +121,7 @@ impl Registry {
             duplicates,
             own_names,
             foreign: RwLock::new(Vec::new()),
+            last_size: Default::default(),
         }
     }
 
@@ -161,9 +166,7 @@ impl Registry {
     /// ones with their `# HELP` and `# TYPE` lines and the series that exist. Collectors added
     /// with [`register`](Self::register) are merged in, in name order.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        self.encode_text(&mut out);
-        out
+        self.encode_text_format(Format::Text, None)
     }
 
     /// Appends the whole registry in the text format to `out`, so that a server can reuse one
@@ -175,9 +178,7 @@ impl Registry {
     /// Only the named families, in the text format, in the registry's order. Unknown names are
     /// skipped. Useful in tests, and for the `name[]=` filter of a `/metrics` endpoint.
     pub fn render_only(&self, names: &[&str]) -> String {
-        let mut out = String::new();
-        self.encode_to(&mut TextEncoder::new(&mut out), Some(names));
-        out
+        self.encode_text_format(Format::Text, Some(names))
     }
 
     /// The whole registry in OpenMetrics 1.0.0 (serve it with
@@ -185,9 +186,7 @@ impl Registry {
     /// named without `_total`, `_created` samples, `# UNIT` lines, exemplars, `# EOF` at the
     /// end.
     pub fn render_openmetrics(&self) -> String {
-        let mut out = String::new();
-        self.encode_to(&mut OpenMetricsEncoder::new(&mut out), None);
-        out
+        self.encode_text_format(Format::OpenMetrics, None)
     }
 
     /// The registry (or, with `names`, only those families) in `format`, as the body of a
@@ -197,22 +196,31 @@ impl Registry {
     /// OpenMetrics family name (`voice_calls`).
     pub fn encode(&self, format: Format, names: Option<&[&str]>) -> Vec<u8> {
         match format {
-            Format::Text => {
-                let mut out = String::new();
-                self.encode_to(&mut TextEncoder::new(&mut out), names);
-                out.into_bytes()
-            }
-            Format::OpenMetrics => {
-                let mut out = String::new();
-                self.encode_to(&mut OpenMetricsEncoder::new(&mut out), names);
-                out.into_bytes()
+            Format::Text | Format::OpenMetrics => {
+                self.encode_text_format(format, names).into_bytes()
             }
             Format::Protobuf => {
-                let mut encoder = ProtobufEncoder::new();
+                let last_size = &self.last_size[Format::Protobuf as usize];
+                let mut encoder = ProtobufEncoder::with_capacity(last_size.load(Ordering::Relaxed));
                 self.encode_to(&mut encoder, names);
-                encoder.into_delimited()
+                let out = encoder.into_delimited();
+                last_size.store(out.len(), Ordering::Relaxed);
+                out
             }
         }
+    }
+
+    /// The text format or OpenMetrics, into a buffer the size of the last one.
+    fn encode_text_format(&self, format: Format, names: Option<&[&str]>) -> String {
+        let last_size = &self.last_size[format as usize];
+        let mut out = String::with_capacity(last_size.load(Ordering::Relaxed));
+        if format == Format::OpenMetrics {
+            self.encode_to(&mut OpenMetricsEncoder::new(&mut out), names);
+        } else {
+            self.encode_to(&mut TextEncoder::new(&mut out), names);
+        }
+        last_size.store(out.len(), Ordering::Relaxed);
+        out
     }
 
     /// Every family that has at least one series, in this crate's protobuf model (with

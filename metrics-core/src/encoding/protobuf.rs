@@ -46,6 +46,14 @@ impl ProtobufEncoder {
         Self::default()
     }
 
+    /// An encoder whose output starts with room for `bytes`.
+    pub fn with_capacity(bytes: usize) -> Self {
+        ProtobufEncoder {
+            out: Vec::with_capacity(bytes),
+            ..Self::default()
+        }
+    }
+
     /// The families encoded so far (call [`Encoder::finish`] first), in order, decoded into
     /// the model.
     pub fn into_families(self) -> Vec<proto::MetricFamily> {

@@ -79,7 +79,10 @@ impl Encoder for TextEncoder<'_> {
 }
 
 /// Writes `name{labels} ` up to the value: `labels` is a rendered label list (possibly empty).
+#[inline]
 pub(crate) fn write_sample_prefix(out: &mut String, name: &str, suffix: &str, labels: &str) {
+    // One capacity check for the line (the value and newline included).
+    out.reserve(name.len() + suffix.len() + labels.len() + 32);
     out.push_str(name);
     out.push_str(suffix);
     if !labels.is_empty() {
@@ -91,6 +94,7 @@ pub(crate) fn write_sample_prefix(out: &mut String, name: &str, suffix: &str, la
 }
 
 /// Writes `name_bucket{labels,le="` up to the bound.
+#[inline]
 pub(crate) fn write_bucket_prefix(out: &mut String, name: &str, labels: &str) {
     out.push_str(name);
     out.push_str("_bucket{");
@@ -146,6 +150,7 @@ pub(crate) fn write_quantile_prefix(out: &mut String, name: &str, labels: &str) 
     out.push_str("quantile=\"");
 }
 
+#[inline]
 pub(crate) fn write_value(out: &mut String, value: Value) {
     match value {
         Value::Unsigned(value) => write_u64(out, value),
@@ -177,7 +182,9 @@ pub(crate) fn write_f64_integral(out: &mut String, value: f64) -> bool {
     } else if value == 0.0 {
         out.push_str(if value.is_sign_negative() { "-0" } else { "0" });
         true
-    } else if value.fract() == 0.0 && value.abs() < 9_007_199_254_740_992.0 {
+    } else if value.abs() < 9_007_199_254_740_992.0 && (value as i64) as f64 == value {
+        // (An `as` cast is one instruction; `fract` and `round` are library calls on the
+        // baseline x86-64.)
         write_i64(out, value as i64);
         true
     } else if let Some(micros) = whole_micros(value) {
@@ -226,9 +233,18 @@ fn whole_micros(value: f64) -> Option<i64> {
     if value.abs() >= 4_294_967_296.0 {
         return None;
     }
-    let micros = (value * 1e6).round();
+    let scaled = value * 1e6;
+    let truncated = scaled as i64;
+    let rest = scaled - truncated as f64;
+    let micros = if rest >= 0.5 {
+        truncated + 1
+    } else if rest <= -0.5 {
+        truncated - 1
+    } else {
+        truncated
+    };
     // Division is correctly rounded: equality means `value` is the nearest double to it.
-    (micros / 1e6 == value).then_some(micros as i64)
+    (micros as f64 / 1e6 == value).then_some(micros)
 }
 
 /// `micros / 10^6` as a decimal without trailing zeros; `micros` is not a multiple of 10^6.
@@ -239,17 +255,17 @@ fn write_micros(out: &mut String, micros: i64) {
     let micros = micros.unsigned_abs();
     write_u64(out, micros / 1_000_000);
     let mut fraction = micros % 1_000_000;
-    let mut digits = 6;
-    while fraction.is_multiple_of(10) {
+    let mut digits = [b'.', b'0', b'0', b'0', b'0', b'0', b'0'];
+    for digit in digits[1..].iter_mut().rev() {
+        *digit = b'0' + (fraction % 10) as u8;
         fraction /= 10;
-        digits -= 1;
     }
-    out.push('.');
-    let text = itoa::Buffer::new().format(fraction).len();
-    for _ in text..digits {
-        out.push('0');
-    }
-    write_u64(out, fraction);
+    let end = digits
+        .iter()
+        .rposition(|digit| *digit != b'0')
+        .map_or(1, |last| last + 1);
+    // ASCII digits and a point.
+    out.push_str(std::str::from_utf8(&digits[..end]).unwrap_or_default());
 }
 
 /// Whether `value` lies exactly halfway between two decimals of `fraction_digits` fractional
@@ -275,10 +291,12 @@ fn is_decimal_tie(value: f64, fraction_digits: usize) -> bool {
     exponent + 1 + fraction_digits as i64 == 0
 }
 
+#[inline]
 pub(crate) fn write_u64(out: &mut String, value: u64) {
     out.push_str(itoa::Buffer::new().format(value));
 }
 
+#[inline]
 pub(crate) fn write_i64(out: &mut String, value: i64) {
     out.push_str(itoa::Buffer::new().format(value));
 }
