@@ -252,20 +252,18 @@ fn write_micros(out: &mut String, micros: i64) {
     if micros < 0 {
         out.push('-');
     }
-    let micros = micros.unsigned_abs();
-    write_u64(out, micros / 1_000_000);
-    let mut fraction = micros % 1_000_000;
-    let mut digits = [b'.', b'0', b'0', b'0', b'0', b'0', b'0'];
-    for digit in digits[1..].iter_mut().rev() {
-        *digit = b'0' + (fraction % 10) as u8;
-        fraction /= 10;
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(micros.unsigned_abs());
+    let (whole, fraction) = match digits.len().checked_sub(6) {
+        Some(split) if split > 0 => digits.split_at(split),
+        _ => ("0", digits),
+    };
+    out.push_str(whole);
+    out.push('.');
+    for _ in fraction.len()..6 {
+        out.push('0');
     }
-    let end = digits
-        .iter()
-        .rposition(|digit| *digit != b'0')
-        .map_or(1, |last| last + 1);
-    // ASCII digits and a point.
-    out.push_str(std::str::from_utf8(&digits[..end]).unwrap_or_default());
+    out.push_str(fraction.trim_end_matches('0'));
 }
 
 /// Whether `value` lies exactly halfway between two decimals of `fraction_digits` fractional
