@@ -217,13 +217,13 @@ impl Encoder for ProtobufEncoder {
 /// The native part of a histogram: schema, zero bucket, and each sign's buckets as spans of
 /// consecutive indices and the differences between consecutive counts.
 fn add_native(histogram: &mut proto::Histogram, native: &NativeSample) {
-    // The count is the native buckets' total, so that it always equals their sum (the
-    // classic buckets are read a moment earlier).
+    // The native buckets are read before the count (and an observation counts in the classic
+    // part first), so the count is never below their total, as Prometheus requires.
     let count = native.count().max(histogram.sample_count());
     histogram.sample_count = Some(count);
     histogram.schema = Some(i32::from(native.schema));
     histogram.zero_threshold = Some(native.zero_threshold);
-    histogram.zero_count = Some(native.zero_count + (count - native.count()));
+    histogram.zero_count = Some(native.zero_count);
     let (spans, deltas) = spans_and_deltas(&native.positive);
     histogram.positive_span = spans;
     histogram.positive_delta = deltas;
