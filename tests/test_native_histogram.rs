@@ -227,3 +227,29 @@ fn growth_under_concurrent_observers_loses_nothing() {
     );
     assert!(NH_CONCURRENT_SECONDS.native_buckets().len() <= 64);
 }
+
+/// Native histogram with exemplars and no classic buckets.
+#[metric(schema = 1)]
+static NH_TRACED_SECONDS: NativeHistogram;
+
+/// A native histogram's exemplars are in the protobuf `exemplars` field, with timestamps, even
+/// without classic buckets to carry them.
+#[test]
+fn native_exemplars_are_in_their_own_field() {
+    NH_TRACED_SECONDS
+        .observe_with_exemplar(0.3, &[("trace_id", "0af7651916cd43dd8448eb211c80319c")])
+        .unwrap();
+    let histogram = decode("nh_traced_seconds").metric[0]
+        .histogram
+        .clone()
+        .unwrap();
+    assert!(histogram.bucket.is_empty());
+    assert_eq!(histogram.exemplars.len(), 1);
+    let exemplar = &histogram.exemplars[0];
+    assert_eq!(exemplar.value(), 0.3);
+    assert_eq!(
+        exemplar.label[0].value(),
+        "0af7651916cd43dd8448eb211c80319c"
+    );
+    assert!(exemplar.timestamp.is_some());
+}

@@ -188,6 +188,11 @@ impl Encoder for ProtobufEncoder {
         };
         if let Some(native) = sample.native {
             add_native(&mut histogram, native);
+            // A native histogram's exemplars go in their own field too, the `+Inf` bucket's
+            // included (a native histogram without classic buckets has only that one).
+            histogram.exemplars = (0..sample.cumulative.len())
+                .filter_map(|index| with_exemplar(sample.exemplar(index), |e| e.map(to_exemplar)))
+                .collect();
         }
         self.push(labels, |metric| metric.histogram = Some(histogram));
     }
