@@ -1,5 +1,5 @@
 //! The protobuf exposition: `io.prometheus.client.MetricFamily` messages of this crate's
-//! [`proto`](super::proto) model, each preceded by its length as a varint
+//! [`proto`] model, each preceded by its length as a varint
 //! (`encoding=delimited`), which is what Prometheus asks for first when native histograms are
 //! enabled.
 //!
