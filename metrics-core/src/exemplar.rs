@@ -76,7 +76,8 @@ impl Exemplar {
 #[derive(Debug, Default)]
 pub struct ExemplarSlot {
     busy: AtomicBool,
-    /// When the stored exemplar was recorded (`f64` bits; 0: none), readable without `busy`.
+    /// When the stored exemplar was recorded, in microseconds since the Unix epoch (0: none),
+    /// readable without `busy`.
     stored_at: AtomicU64,
     /// Whether `exemplar` holds one; written and read only with `busy` held.
     filled: UnsafeCell<bool>,
@@ -91,7 +92,9 @@ unsafe impl Sync for ExemplarSlot {}
 impl ExemplarSlot {
     /// Stores an exemplar, unless another thread is storing or reading one right now.
     #[inline]
-    fn store(&self, labels: &[(&str, &str)], value: f64, timestamp: f64) {
+    fn store(&self, labels: &[(&str, &str)], value: f64, micros: u64) {
+        // Whole microseconds are exact as seconds in a double (and written fast).
+        let timestamp = micros as f64 / 1e6;
         if self
             .busy
             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
@@ -104,7 +107,7 @@ impl ExemplarSlot {
             (*self.exemplar.get()).set(labels, value, timestamp);
             *self.filled.get() = true;
         }
-        self.stored_at.store(timestamp.to_bits(), Ordering::Relaxed);
+        self.stored_at.store(micros, Ordering::Relaxed);
         self.busy.store(false, Ordering::Release);
     }
 
@@ -222,17 +225,21 @@ pub(crate) fn record(
     value: f64,
 ) -> Result<(), Error> {
     check_labels(metric, labels)?;
-    store_at(slot, labels, value, now_coarse());
+    store_at(slot, labels, value, now_coarse_micros());
     Ok(())
 }
 
-/// Stores an exemplar recorded at `now` unless the slot's is more recent than
-/// [`EXEMPLAR_MIN_INTERVAL_SECONDS`].
+/// [`EXEMPLAR_MIN_INTERVAL_SECONDS`] in microseconds.
+const MIN_INTERVAL_MICROS: u64 = (EXEMPLAR_MIN_INTERVAL_SECONDS * 1e6) as u64;
+
+/// Stores an exemplar recorded at `now` (microseconds since the Unix epoch) unless the slot's
+/// is more recent than [`EXEMPLAR_MIN_INTERVAL_SECONDS`]: integers, so that the common case,
+/// a recent one, costs no float work.
 #[inline]
-fn store_at(slot: &ExemplarSlot, labels: &[(&str, &str)], value: f64, now: f64) {
-    let stored_at = f64::from_bits(slot.stored_at.load(Ordering::Relaxed));
+fn store_at(slot: &ExemplarSlot, labels: &[(&str, &str)], value: f64, now: u64) {
+    let stored_at = slot.stored_at.load(Ordering::Relaxed);
     // A clock that went back counts as old enough.
-    if !(0.0..EXEMPLAR_MIN_INTERVAL_SECONDS).contains(&(now - stored_at)) {
+    if now < stored_at || now - stored_at >= MIN_INTERVAL_MICROS {
         slot.store(labels, value, now);
     }
 }
@@ -293,29 +300,36 @@ fn is_label_name(name: &str) -> bool {
             .all(|byte| CLASS[usize::from(*byte)] & 0b10 != 0)
 }
 
-/// Seconds since the Unix epoch from the kernel's coarse clock (a few ns, where the precise
-/// clock costs about 20 ns, which would double the cost of an observation).
+/// Microseconds since the Unix epoch from the kernel's coarse clock (a few ns, where the
+/// precise clock costs about 20 ns, which would double the cost of an observation).
 #[cfg(target_os = "linux")]
-fn now_coarse() -> f64 {
+fn now_coarse_micros() -> u64 {
     let mut time = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
     // SAFETY: `time` is a valid timespec to write to.
     if unsafe { libc::clock_gettime(libc::CLOCK_REALTIME_COARSE, &mut time) } == 0 {
-        // Whole microseconds, as `created::now`. `time_t` and `c_long` are 32 bits on some
-        // targets.
+        // `time_t` and `c_long` are 32 bits on some targets.
         #[allow(clippy::unnecessary_cast)]
         let micros = time.tv_sec as i64 * 1_000_000 + time.tv_nsec as i64 / 1_000;
-        micros as f64 / 1e6
+        u64::try_from(micros).unwrap_or(0)
     } else {
-        crate::created::now()
+        now_micros()
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn now_coarse() -> f64 {
-    crate::created::now()
+fn now_coarse_micros() -> u64 {
+    now_micros()
+}
+
+fn now_micros() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX)
+        })
 }
 
 #[cfg(test)]
@@ -353,12 +367,12 @@ mod tests {
                 (trace, exemplar.timestamp())
             })
         };
-        store_at(&slot, &[("trace_id", "a")], 1.0, 1000.0);
-        store_at(&slot, &[("trace_id", "b")], 1.0, 1000.009);
+        store_at(&slot, &[("trace_id", "a")], 1.0, 1_000_000_000);
+        store_at(&slot, &[("trace_id", "b")], 1.0, 1_000_009_999);
         assert_eq!(latest(&slot), ("a".to_owned(), 1000.0));
-        store_at(&slot, &[("trace_id", "c")], 1.0, 1000.02);
-        assert_eq!(latest(&slot), ("c".to_owned(), 1000.02));
-        store_at(&slot, &[("trace_id", "d")], 1.0, 999.0);
+        store_at(&slot, &[("trace_id", "c")], 1.0, 1_000_010_000);
+        assert_eq!(latest(&slot), ("c".to_owned(), 1000.01));
+        store_at(&slot, &[("trace_id", "d")], 1.0, 999_000_000);
         assert_eq!(latest(&slot), ("d".to_owned(), 999.0));
     }
 
