@@ -264,3 +264,63 @@ fn a_full_family_redirects_new_values_without_allocating() {
         1001
     );
 }
+
+/// Counter with exemplars.
+#[metric]
+static ALLOC_EXEMPLAR_EVENTS_TOTAL: IntCounter;
+/// Labelled histogram with exemplars.
+#[metric(labels = ["route"], buckets = [0.1, 0.5, 1.0])]
+static ALLOC_EXEMPLAR_SECONDS: HistogramVec;
+
+/// Once a counter's exemplar slot and a histogram's bucket slots exist (the first exemplar
+/// allocates them), recording exemplars of the same or shorter length allocates nothing.
+#[test]
+fn exemplars_allocate_nothing_once_their_slots_exist() {
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let span = "00f067aa0ba902b7";
+    let exemplar = [("trace_id", trace), ("span_id", span)];
+    ALLOC_EXEMPLAR_EVENTS_TOTAL
+        .inc_with_exemplar(&exemplar)
+        .unwrap();
+    let series = ALLOC_EXEMPLAR_SECONDS.with_label_values(&["/calls"]);
+    for value in [0.05, 0.3, 0.7, 5.0] {
+        series.observe_with_exemplar(value, &exemplar).unwrap();
+    }
+    let allocations = allocations_during(|| {
+        for i in 0..10_000 {
+            ALLOC_EXEMPLAR_EVENTS_TOTAL
+                .inc_by_with_exemplar(2, &[("trace_id", &trace[i % 8..])])
+                .unwrap();
+            ALLOC_EXEMPLAR_SECONDS
+                .with_label_values(&["/calls"])
+                .observe_with_exemplar(i as f64 * 0.0002, &exemplar)
+                .unwrap();
+        }
+    });
+    assert_eq!(allocations, 0);
+    assert_eq!(ALLOC_EXEMPLAR_EVENTS_TOTAL.get(), 20_001);
+    assert_eq!(series.get_sample_count(), 10_004);
+}
+
+/// Native histogram.
+#[metric(buckets = [0.5])]
+static ALLOC_NATIVE_SECONDS: metrics_core::NativeHistogram;
+
+/// Once its buckets cover the observed range (the first observations build them), a native
+/// histogram observes without allocating.
+#[test]
+fn native_observations_allocate_nothing_once_their_buckets_exist() {
+    let observations: Vec<f64> = values(10_000, 7).map(|value| value * 10.0).collect();
+    for value in &observations {
+        ALLOC_NATIVE_SECONDS.observe(*value);
+        ALLOC_NATIVE_SECONDS.observe(-*value);
+    }
+    let allocations = allocations_during(|| {
+        for value in &observations {
+            ALLOC_NATIVE_SECONDS.observe(*value);
+            ALLOC_NATIVE_SECONDS.observe(-*value);
+        }
+    });
+    assert_eq!(allocations, 0);
+    assert_eq!(ALLOC_NATIVE_SECONDS.get_sample_count(), 40_000);
+}

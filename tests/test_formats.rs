@@ -3,8 +3,9 @@
 use metrics_core::http::{MetricsEndpoint, ScrapeRequest};
 use metrics_core::{
     Format, Gauge, HistogramVec, IntCounter, IntCounterVec, OPENMETRICS_CONTENT_TYPE,
-    PROTOBUF_CONTENT_TYPE, TEXT_CONTENT_TYPE, metric, proto, registry,
+    PROTOBUF_CONTENT_TYPE, TEXT_CONTENT_TYPE, metric, registry,
 };
+use prometheus::proto;
 use protobuf::{CodedInputStream, Message};
 
 /// Jobs run, by outcome.

@@ -4,8 +4,9 @@
 use http_metrics as _;
 use voice_metrics as _;
 
-use metrics_core::{IntCounterVec, MetricType, metric, proto, registry};
+use metrics_core::{IntCounterVec, MetricType, metric, registry};
 use prometheus::Encoder;
+use prometheus::proto;
 
 /// Test-local metric, next to the ones of the example crates.
 #[metric(labels = ["outcome"])]
@@ -38,6 +39,7 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
         "registry_test_events_total",
         // examples/voice-metrics
         "voice_active_calls",
+        "voice_call_duration_native_seconds",
         "voice_call_duration_seconds",
         "voice_call_errors_total",
         "voice_call_setup_seconds",

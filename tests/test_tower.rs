@@ -473,3 +473,59 @@ fn tonic_routes_and_servers_take_the_layer() {
         .serve("127.0.0.1:0".parse().unwrap());
     drop(serve);
 }
+
+/// A request carrying a W3C `traceparent` leaves its trace and span ids as the exemplar of
+/// the duration bucket it fell in (OpenMetrics shows it; a malformed header is ignored).
+/// Requests of the traced app.
+#[metric(labels = ["method", "endpoint", "status"])]
+static TOWER_TRACED_REQUESTS_TOTAL: IntCounterVec;
+
+/// Request durations of the traced app.
+#[metric(labels = ["method", "endpoint"], buckets = [60.0])]
+static TOWER_TRACED_REQUEST_DURATION_SECONDS: HistogramVec;
+
+/// Requests of the traced app in flight.
+#[metric]
+static TOWER_TRACED_REQUESTS_IN_FLIGHT: IntGauge;
+
+#[test]
+fn a_traceparent_becomes_the_duration_exemplar() {
+    let layer = HttpMetricsLayer::from_metrics(
+        &TOWER_TRACED_REQUESTS_TOTAL,
+        &TOWER_TRACED_REQUEST_DURATION_SECONDS,
+        &TOWER_TRACED_REQUESTS_IN_FLIGHT,
+    );
+    let app = app(layer);
+    runtime().block_on(async {
+        for traceparent in [
+            "00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01",
+            "00-not-a-trace-context-01",
+        ] {
+            let request = Request::builder()
+                .uri("/users/1")
+                .header("traceparent", traceparent)
+                .body(Body::empty())
+                .unwrap();
+            assert_eq!(
+                app.clone().oneshot(request).await.unwrap().status(),
+                StatusCode::OK
+            );
+        }
+    });
+    let text = registry().render_openmetrics();
+    let bucket = text
+        .lines()
+        .find(|line| {
+            line.starts_with("tower_traced_request_duration_seconds_bucket{")
+                && line.contains("le=\"60.0\"")
+        })
+        .expect("the 60 s bucket");
+    let (sample, exemplar) = bucket.split_once(" # ").expect("an exemplar");
+    assert!(sample.ends_with(" 2"), "{bucket}");
+    assert!(
+        exemplar.starts_with(
+            "{trace_id=\"0af7651916cd43dd8448eb211c80319c\",span_id=\"b7ad6b7169203331\"} "
+        ),
+        "{bucket}"
+    );
+}

@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use metrics_core::{
     CounterFn, Gauge, GaugeFn, Histogram, Info, IntCounterVec, IntGauge, StateSet, Summary,
-    SummaryVec, metric, proto, registry,
+    SummaryVec, metric, registry,
 };
+use prometheus::proto;
 
 /// Call setup time.
 #[metric(objectives = [(0.5, 0.05), (0.9, 0.01), (0.99, 0.001)])]

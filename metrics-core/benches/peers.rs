@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use metrics_core::{
-    Family, Histogram, IntCounter, IntCounterVec, LabelSet, LabelValue, metric, registry,
+    Family, Format, Histogram, IntCounter, IntCounterVec, LabelSet, LabelValue, NativeHistogram,
+    metric, registry,
 };
 use prometheus_client::encoding::text::encode;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
@@ -22,6 +23,14 @@ use prometheus_client::metrics::histogram::Histogram as PcHistogram;
 /// Unlabelled counter.
 #[metric]
 static BENCH_EVENTS_TOTAL: IntCounter;
+
+/// Unlabelled counter with exemplars.
+#[metric]
+static BENCH_TRACED_EVENTS_TOTAL: IntCounter;
+
+/// Native histogram, default schema 3, no classic buckets.
+#[metric]
+static BENCH_NATIVE_SECONDS: NativeHistogram;
 
 /// One label, five values.
 #[metric(labels = ["status"])]
@@ -440,6 +449,74 @@ fn histogram_observe(c: &mut Criterion) {
     }
 }
 
+/// A native histogram's observation against a classic one's (10 buckets), on the same values.
+fn native_histogram_observe(c: &mut Criterion) {
+    let values = observations();
+    let mut group = c.benchmark_group("native_histogram_observe");
+    let mut i = 0;
+    group.bench_function("hand_written", |b| {
+        let hand = HandHistogram::new(buckets_10());
+        b.iter(|| {
+            i = (i + 1) % values.len();
+            hand.observe(black_box(values[i]))
+        })
+    });
+    group.bench_function("metrics_core", |b| {
+        b.iter(|| {
+            i = (i + 1) % values.len();
+            BENCH_LATENCY_10_SECONDS.observe(black_box(values[i]))
+        })
+    });
+    for value in &values {
+        BENCH_NATIVE_SECONDS.observe(*value);
+    }
+    group.bench_function("metrics_core_native", |b| {
+        b.iter(|| {
+            i = (i + 1) % values.len();
+            BENCH_NATIVE_SECONDS.observe(black_box(values[i]))
+        })
+    });
+    group.finish();
+}
+
+/// An observation or increment with an exemplar (a trace and a span id) against one without.
+fn exemplar_observe(c: &mut Criterion) {
+    let values = observations();
+    let exemplar = [
+        ("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"),
+        ("span_id", "00f067aa0ba902b7"),
+    ];
+    let mut group = c.benchmark_group("exemplar_observe");
+    let mut i = 0;
+    group.bench_function("hand_written", |b| {
+        let hand = HandHistogram::new(buckets_10());
+        b.iter(|| {
+            i = (i + 1) % values.len();
+            hand.observe(black_box(values[i]))
+        })
+    });
+    group.bench_function("metrics_core", |b| {
+        b.iter(|| {
+            i = (i + 1) % values.len();
+            BENCH_LATENCY_10_SECONDS.observe(black_box(values[i]))
+        })
+    });
+    group.bench_function("metrics_core_exemplar", |b| {
+        b.iter(|| {
+            i = (i + 1) % values.len();
+            BENCH_LATENCY_10_SECONDS
+                .observe_with_exemplar(black_box(values[i]), black_box(&exemplar))
+        })
+    });
+    group.bench_function("counter_inc", |b| {
+        b.iter(|| black_box(&BENCH_TRACED_EVENTS_TOTAL).inc())
+    });
+    group.bench_function("counter_inc_exemplar", |b| {
+        b.iter(|| black_box(&BENCH_TRACED_EVENTS_TOTAL).inc_with_exemplar(black_box(&exemplar)))
+    });
+    group.finish();
+}
+
 /// Time per increment as each of two threads sees it, both hammering one counter.
 fn contended(iters: u64, inc: &(dyn Fn() + Sync)) -> Duration {
     let barrier = Barrier::new(2);
@@ -494,7 +571,8 @@ fn contended_inc(c: &mut Criterion) {
     group.finish();
 }
 
-/// 100 routes x 101 statuses = 10,100 series in one family, rendered to the text format.
+/// 100 routes x 101 statuses = 10,100 series in one family, rendered to the text format (and,
+/// for this crate, OpenMetrics and protobuf too).
 fn render_10k_series(c: &mut Criterion) {
     let routes: Vec<String> = (0..100).map(|r| format!("/api/v1/resource_{r}")).collect();
     let statuses: Vec<String> = (0..101).map(|s| (200 + s).to_string()).collect();
@@ -532,6 +610,12 @@ fn render_10k_series(c: &mut Criterion) {
     group.bench_function("metrics_core", |b| {
         b.iter(|| registry().render_only(&["bench_render_total"]))
     });
+    group.bench_function("metrics_core_openmetrics", |b| {
+        b.iter(|| registry().encode(Format::OpenMetrics, Some(&["bench_render_total"])))
+    });
+    group.bench_function("metrics_core_protobuf", |b| {
+        b.iter(|| registry().encode(Format::Protobuf, Some(&["bench_render_total"])))
+    });
     group.bench_function("prometheus", |b| {
         b.iter(|| {
             let mut out = Vec::new();
@@ -561,6 +645,6 @@ criterion_group! {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
     targets = unlabelled_inc, one_label_of_five, three_labels, histogram_observe, contended_inc,
-        render_10k_series
+        render_10k_series, native_histogram_observe, exemplar_observe
 }
 criterion_main!(benches);

@@ -44,11 +44,20 @@ pub struct Options {
     /// A labelled family's idle expiry, in seconds: series not looked up for that long are
     /// removed (`#[metric(expire_after = "10m")]`). 0: never.
     pub expire_after_seconds: u64,
+    /// A [`NativeHistogram`](crate::NativeHistogram)'s starting resolution: `2^schema`
+    /// buckets per power of two, from -4 to 8.
+    pub native_schema: i8,
+    /// A native histogram's most buckets (both signs together) before its resolution is
+    /// lowered.
+    pub native_max_buckets: u32,
+    /// Values whose absolute value is at most this go to a native histogram's zero bucket.
+    pub native_zero_threshold: f64,
 }
 
 impl Options {
     /// No objectives, states or constant labels; a summary's window defaults (10 minutes in 5
-    /// buckets, as the Go client's).
+    /// buckets, as the Go client's); a native histogram's defaults (schema 3, at most 160
+    /// buckets, zero threshold 2^-128, as the Go client's).
     pub const NONE: Options = Options {
         objectives: &[],
         max_age_seconds: 600,
@@ -56,6 +65,9 @@ impl Options {
         states: &[],
         const_labels: &[],
         expire_after_seconds: 0,
+        native_schema: 3,
+        native_max_buckets: 160,
+        native_zero_threshold: 2.938_735_877_055_719e-39,
     };
 }
 

@@ -151,13 +151,7 @@ mod families {
     }
 
     fn to_proto(family: &'static dyn Collect) -> proto::MetricFamily {
-        let desc = family.desc();
-        let mut proto = proto::MetricFamily::default();
-        proto.set_name(desc.name.to_owned());
-        proto.set_help(desc.help.to_owned());
-        proto.set_field_type(crate::metrics::metric::proto_type(family.metric_type()));
-        proto.set_metric(family.collect());
-        proto
+        crate::encoding::protobuf::to_prometheus_family(family)
     }
 }
 

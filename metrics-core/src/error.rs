@@ -82,6 +82,23 @@ pub enum Error {
         /// What is wrong with it (naming everything involved) and what to do instead.
         message: String,
     },
+    /// An exemplar's label names and values have more than
+    /// [`MAX_EXEMPLAR_LABEL_CHARS`](crate::MAX_EXEMPLAR_LABEL_CHARS) characters together. The
+    /// sample was recorded without the exemplar.
+    ExemplarTooLong {
+        /// The metric's name.
+        metric: &'static str,
+        /// How many characters the labels have.
+        chars: usize,
+    },
+    /// An exemplar label name is not a valid label name. The sample was recorded without the
+    /// exemplar.
+    InvalidExemplarLabel {
+        /// The metric's name.
+        metric: &'static str,
+        /// The label name.
+        label: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -140,6 +157,17 @@ impl fmt::Display for Error {
                  rename its metric or leave it out"
             ),
             Error::Refused { message, .. } => f.write_str(message),
+            Error::ExemplarTooLong { metric, chars } => write!(
+                f,
+                "metric `{metric}` refused an exemplar: its label names and values have {chars} \
+                 characters, more than the {} OpenMetrics allows; the sample itself was recorded",
+                crate::MAX_EXEMPLAR_LABEL_CHARS
+            ),
+            Error::InvalidExemplarLabel { metric, label } => write!(
+                f,
+                "metric `{metric}` refused an exemplar: `{label}` is not a valid label name \
+                 ([a-zA-Z_][a-zA-Z0-9_]*); the sample itself was recorded"
+            ),
         }
     }
 }

@@ -636,7 +636,9 @@ impl FacadeFamily {
                     .map(|(name, value)| label_pair(name, value))
                     .collect();
                 let mut metric = match handle {
-                    Handle::Histogram(cell) => return cell.0.__to_proto(pairs),
+                    Handle::Histogram(cell) => {
+                        return crate::encoding::protobuf::metric_to_prometheus(&cell.0, labels);
+                    }
                     _ => proto::Metric::default(),
                 };
                 metric.set_label(pairs);

@@ -224,7 +224,7 @@ pub mod catalog;
 mod desc;
 #[cfg(any(feature = "tower", feature = "metrics-facade"))]
 mod dynamic;
-mod encoding;
+pub mod encoding;
 mod error;
 #[cfg(feature = "metrics-facade")]
 #[cfg_attr(docsrs, doc(cfg(feature = "metrics-facade")))]
@@ -366,8 +366,9 @@ pub use metrics_macros::subsystem;
 pub use metrics_macros::ErrorKind;
 
 pub use crate::desc::{Descriptor, Objective, Options};
-pub use crate::encoding::negotiate::{Format, PROTOBUF_CONTENT_TYPE, accepts_gzip};
+pub use crate::encoding::negotiate::{Format, accepts_gzip};
 pub use crate::encoding::openmetrics::OPENMETRICS_CONTENT_TYPE;
+pub use crate::encoding::protobuf::PROTOBUF_CONTENT_TYPE;
 pub use crate::encoding::text::TEXT_CONTENT_TYPE;
 pub use crate::error::Error;
 #[cfg(feature = "server")]
@@ -378,16 +379,20 @@ pub use crate::labels::series_ref::SeriesRef;
 pub use crate::labels::typed::{LabelSet, LabelValue, MAX_CLOSED_SERIES, closed_len};
 pub use crate::labels::vec::{
     CounterVec, DEFAULT_MAX_SERIES, GaugeVec, HistogramVec, IntCounterVec, IntGaugeVec, MetricVec,
-    OVERFLOW_LABEL_VALUE, SummaryVec,
+    NativeHistogramVec, OVERFLOW_LABEL_VALUE, SummaryVec,
 };
 pub use crate::metrics::callback::{CounterFn, GaugeFn, IntoSample};
 pub use crate::metrics::counter::{Counter, IntCounter};
+pub use crate::metrics::exemplar::{EXEMPLAR_MIN_INTERVAL_SECONDS, MAX_EXEMPLAR_LABEL_CHARS};
 pub use crate::metrics::gauge::{Gauge, IntGauge};
 pub use crate::metrics::histogram::{DEFAULT_BUCKETS, Histogram};
 pub use crate::metrics::info::Info;
 pub use crate::metrics::inprogress::InProgress;
 pub use crate::metrics::instrument::ErrorKind;
 pub use crate::metrics::metric::{Collect, LabelValues, Metric, MetricType};
+pub use crate::metrics::native_histogram::{
+    MAX_SCHEMA, MIN_SCHEMA, NativeBuckets, NativeHistogram, NativeSample,
+};
 pub use crate::metrics::stateset::{Named, StateSet, States};
 pub use crate::metrics::summary::{SUMMARY_BUFFER, Summary};
 pub use crate::metrics::timer::{Observer, Timer};
@@ -399,9 +404,6 @@ pub use crate::sync::set_loom_clock as __set_loom_clock;
 /// The naming rules `#[metric]` checks declarations with, for names made at run time: valid
 /// metric and label names, OpenMetrics family names, units, snake_case and promtool's lint.
 pub use metrics_naming as naming;
-
-/// The `prometheus` crate's protobuf data model, which [`Registry::gather`] returns.
-pub use prometheus::proto;
 
 #[doc(hidden)]
 #[path = "private.rs"]

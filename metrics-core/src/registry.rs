@@ -2,17 +2,19 @@
 
 use std::collections::hash_map::Entry as NameEntry;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
 use prometheus::core::Collector;
-use prometheus::{Encoder, ProtobufEncoder, proto};
+use prometheus::proto;
 
 use metrics_naming::{MetricType, exposed_names, family_name};
 
-use crate::encoding::interop::{Foreign, desc_exposed_names, proto_exposed_names, write_family};
-use crate::encoding::openmetrics;
-use crate::encoding::text::write_header;
-use crate::metrics::metric::proto_type;
+use crate::encoding::interop::{Foreign, desc_exposed_names, encode_family, proto_exposed_names};
+use crate::encoding::openmetrics::OpenMetricsEncoder;
+use crate::encoding::protobuf::ProtobufEncoder;
+use crate::encoding::text::TextEncoder;
+use crate::encoding::{self, Encoder};
 use crate::{Collect, Error, Format};
 
 /// One element of the link-time list of metrics: what `#[metric]` adds for each `static`.
@@ -38,6 +40,9 @@ pub struct Registry {
     own_names: HashMap<String, &'static dyn Collect>,
     /// Collectors added at run time with [`Registry::register`].
     foreign: RwLock<Vec<Foreign>>,
+    /// The size of the last exposition in each [`Format`], so that the next one starts with
+    /// a buffer that holds it instead of growing (and copying) twenty times.
+    last_size: [AtomicUsize; 3],
 }
 
 /// The program's registry: every metric declared with `#[metric]` in any linked crate.
@@ -115,6 +120,7 @@ impl Registry {
             duplicates,
             own_names,
             foreign: RwLock::new(Vec::new()),
+            last_size: Default::default(),
         }
     }
 
@@ -159,32 +165,27 @@ impl Registry {
     /// ones with their `# HELP` and `# TYPE` lines and the series that exist. Collectors added
     /// with [`register`](Self::register) are merged in, in name order.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        self.encode_text(&mut out);
-        out
+        self.encode_text_format(Format::Text, None)
     }
 
     /// Appends the whole registry in the text format to `out`, so that a server can reuse one
     /// buffer across scrapes.
     pub fn encode_text(&self, out: &mut String) {
-        self.write(false, None, out);
+        self.encode_to(&mut TextEncoder::new(out), None);
     }
 
     /// Only the named families, in the text format, in the registry's order. Unknown names are
     /// skipped. Useful in tests, and for the `name[]=` filter of a `/metrics` endpoint.
     pub fn render_only(&self, names: &[&str]) -> String {
-        let mut out = String::new();
-        self.write(false, Some(names), &mut out);
-        out
+        self.encode_text_format(Format::Text, Some(names))
     }
 
     /// The whole registry in OpenMetrics 1.0.0 (serve it with
     /// [`OPENMETRICS_CONTENT_TYPE`](crate::OPENMETRICS_CONTENT_TYPE)): counter families
-    /// named without `_total`, `_created` samples, `# UNIT` lines, `# EOF` at the end.
+    /// named without `_total`, `_created` samples, `# UNIT` lines, exemplars, `# EOF` at the
+    /// end.
     pub fn render_openmetrics(&self) -> String {
-        let mut out = String::new();
-        self.write(true, None, &mut out);
-        out
+        self.encode_text_format(Format::OpenMetrics, None)
     }
 
     /// The registry (or, with `names`, only those families) in `format`, as the body of a
@@ -194,61 +195,86 @@ impl Registry {
     /// OpenMetrics family name (`voice_calls`).
     pub fn encode(&self, format: Format, names: Option<&[&str]>) -> Vec<u8> {
         match format {
-            Format::Text => {
-                let mut out = String::new();
-                self.write(false, names, &mut out);
-                out.into_bytes()
-            }
-            Format::OpenMetrics => {
-                let mut out = String::new();
-                self.write(true, names, &mut out);
-                out.into_bytes()
+            Format::Text | Format::OpenMetrics => {
+                self.encode_text_format(format, names).into_bytes()
             }
             Format::Protobuf => {
-                let mut families = self.gather();
-                if let Some(names) = names {
-                    families.retain(|family| proto_family_wanted(names, family));
-                }
-                let mut out = Vec::new();
-                // Writing to a Vec cannot fail, and every family has at least one metric.
-                if let Err(error) = ProtobufEncoder::new().encode(&families, &mut out) {
-                    debug_assert!(false, "protobuf encoding failed: {error}");
-                }
+                let last_size = &self.last_size[Format::Protobuf as usize];
+                let mut encoder = ProtobufEncoder::with_capacity(last_size.load(Ordering::Relaxed));
+                self.encode_to(&mut encoder, names);
+                let out = encoder.into_delimited();
+                last_size.store(out.len(), Ordering::Relaxed);
                 out
             }
         }
     }
 
-    /// Every family that has at least one series, as protobuf `MetricFamily` values, for the
-    /// `prometheus` crate's encoders or any code that consumes them; families of registered
+    /// The text format or OpenMetrics, into a buffer the size of the last one.
+    fn encode_text_format(&self, format: Format, names: Option<&[&str]>) -> String {
+        let last_size = &self.last_size[format as usize];
+        let mut out = String::with_capacity(last_size.load(Ordering::Relaxed));
+        if format == Format::OpenMetrics {
+            self.encode_to(&mut OpenMetricsEncoder::new(&mut out), names);
+        } else {
+            self.encode_to(&mut TextEncoder::new(&mut out), names);
+        }
+        last_size.store(out.len(), Ordering::Relaxed);
+        out
+    }
+
+    /// Every family that has at least one series, in this crate's protobuf model (with
+    /// exemplars, creation timestamps and native histogram buckets), families of registered
     /// collectors included, in name order.
+    pub fn gather_proto(&self) -> Vec<encoding::proto::MetricFamily> {
+        let mut encoder = ProtobufEncoder::new();
+        self.encode_to(&mut encoder, None);
+        encoder.into_families()
+    }
+
+    /// Every family that has at least one series, as the `prometheus` crate's
+    /// `MetricFamily` values, for its encoders or any code that consumes them; families of
+    /// registered collectors included, in name order.
     ///
-    /// Labelled families without series are left out, as `prometheus::Registry::gather` does
-    /// (its encoders reject empty families).
+    /// Converted from [`gather_proto`](Self::gather_proto) through the protobuf wire format:
+    /// what the `prometheus` model has no field for (exemplars, creation timestamps, native
+    /// buckets) is kept in its unknown fields. Labelled families without series are left out,
+    /// as `prometheus::Registry::gather` does (its encoders reject empty families).
     pub fn gather(&self) -> Vec<proto::MetricFamily> {
-        let mut families: Vec<proto::MetricFamily> = self
-            .families
+        use prost::Message as _;
+        use protobuf::Message as _;
+        self.gather_proto()
             .iter()
             .filter_map(|family| {
-                let metrics = family.collect();
-                if metrics.is_empty() {
-                    return None;
-                }
-                let desc = family.desc();
-                let mut mf = proto::MetricFamily::default();
-                mf.set_name(desc.name.to_owned());
-                mf.set_help(desc.help.to_owned());
-                mf.set_field_type(proto_type(family.metric_type()));
-                mf.set_metric(metrics);
-                Some(mf)
+                let converted = proto::MetricFamily::parse_from_bytes(&family.encode_to_vec());
+                debug_assert!(converted.is_ok(), "one wire format: {converted:?}");
+                converted.ok()
             })
-            .collect();
-        let foreign = self.collect_foreign(None);
-        if !foreign.is_empty() {
-            families.extend(foreign);
-            families.sort_by(|a, b| a.name().cmp(b.name()));
+            .collect()
+    }
+
+    /// Describes the registry (or, with `names`, only those families) to `encoder`: every
+    /// family in name order, the `#[metric]` ones and those of registered collectors merged,
+    /// then [`Encoder::finish`].
+    pub fn encode_to(&self, encoder: &mut dyn Encoder, names: Option<&[&str]>) {
+        let mut foreign = self.collect_foreign(names).into_iter().peekable();
+        for family in &self.families {
+            let desc = family.desc();
+            while let Some(other) = foreign.next_if(|other| other.name() < desc.name) {
+                encode_family(&other, encoder);
+            }
+            let wanted = names.is_none_or(|names| {
+                names.contains(&desc.name)
+                    || names.contains(&family_name(desc.name, family.metric_type()))
+            });
+            if wanted {
+                encoder.family(desc.name, desc.help, family.metric_type());
+                family.encode(encoder);
+            }
         }
-        families
+        for other in foreign {
+            encode_family(&other, encoder);
+        }
+        encoder.finish();
     }
 
     /// Adds a collector written for the `prometheus` crate (a third-party crate's, or a
@@ -305,36 +331,6 @@ impl Registry {
             .collect();
         families.sort_by(|a, b| a.name().cmp(b.name()));
         families
-    }
-
-    fn write(&self, openmetrics: bool, names: Option<&[&str]>, out: &mut String) {
-        let mut foreign = self.collect_foreign(names).into_iter().peekable();
-        for family in &self.families {
-            let desc = family.desc();
-            while let Some(other) = foreign.next_if(|other| other.name() < desc.name) {
-                write_family(&other, openmetrics, out);
-            }
-            let wanted = names.is_none_or(|names| {
-                names.contains(&desc.name)
-                    || names.contains(&family_name(desc.name, family.metric_type()))
-            });
-            if !wanted {
-                continue;
-            }
-            if openmetrics {
-                openmetrics::write_header(out, desc.name, desc.help, family.metric_type());
-                family.encode_openmetrics(out);
-            } else {
-                write_header(out, desc, family.metric_type());
-                family.encode_text(out);
-            }
-        }
-        for other in foreign {
-            write_family(&other, openmetrics, out);
-        }
-        if openmetrics {
-            out.push_str(openmetrics::EOF);
-        }
     }
 }
 

@@ -18,7 +18,28 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use loom::sync::Arc;
 use loom::thread;
-use metrics_core::{Counter, Descriptor, Gauge, Histogram, IntCounter, IntGauge, Metric};
+use metrics_core::encoding::text::TextEncoder;
+use metrics_core::encoding::{Encoder, Labels};
+use metrics_core::{
+    Counter, Descriptor, Gauge, Histogram, IntCounter, IntGauge, Metric, MetricType,
+};
+
+/// The sample lines (no `# HELP`/`# TYPE`) that `describe` writes in the text format, for a
+/// family named `name`.
+fn sample_lines(
+    name: &str,
+    metric_type: MetricType,
+    describe: impl FnOnce(&mut dyn Encoder),
+) -> String {
+    let mut text = String::new();
+    let mut encoder = TextEncoder::new(&mut text);
+    encoder.family(name, "", metric_type);
+    describe(&mut encoder);
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
 
 fn descriptor(name: &'static str, buckets: &'static [f64]) -> &'static Descriptor {
     described(name, &[], buckets)
@@ -136,8 +157,9 @@ fn histogram_observe_against_a_concurrent_encode() {
                 histogram.observe(3.0);
             })
         };
-        let mut text = String::new();
-        histogram.__encode_text("loom_delay_seconds", "", &mut text);
+        let text = sample_lines("loom_delay_seconds", MetricType::Histogram, |encoder| {
+            histogram.__encode(&Labels::new("", &|_| {}), encoder)
+        });
         let (buckets, sum, count) = parse_histogram(&text);
         let les: Vec<&str> = buckets.iter().map(|(le, _)| le.as_str()).collect();
         assert_eq!(les, ["1", "2", "+Inf"]);
@@ -203,8 +225,9 @@ fn histogram_two_observers_and_an_encoder() {
             let histogram = Arc::clone(&histogram);
             thread::spawn(move || histogram.observe(1.5))
         };
-        let mut text = String::new();
-        histogram.__encode_text("loom_delay_seconds", "", &mut text);
+        let text = sample_lines("loom_delay_seconds", MetricType::Histogram, |encoder| {
+            histogram.__encode(&Labels::new("", &|_| {}), encoder)
+        });
         let (buckets, _, count) = parse_histogram(&text);
         assert!(buckets.windows(2).all(|w| w[0].1 <= w[1].1), "{text}");
         assert_eq!(buckets[2].1, count, "{text}");
@@ -262,8 +285,9 @@ fn series_table_model(existing: usize) -> usize {
                 family.with_label_values(&[PEERS[existing - 1]]).inc();
             })
         };
-        let mut text = String::new();
-        family.encode_text(&mut text);
+        let text = sample_lines("loom_peers_total", MetricType::Counter, |encoder| {
+            family.encode(encoder)
+        });
         let series = text.lines().count();
         assert!((existing..=existing + 1).contains(&series), "{text}");
         writer.join().unwrap();

@@ -60,6 +60,8 @@ pub enum Kind {
     Gauge,
     IntGauge,
     Histogram,
+    /// Exponential buckets at a schema, with optional classic buckets alongside.
+    NativeHistogram,
     Summary,
     /// Constant labels on a sample of value 1; `Info<N>` for its `N` labels.
     Info,
@@ -73,7 +75,7 @@ pub enum Kind {
 
 impl Kind {
     pub fn is_histogram(self) -> bool {
-        self == Kind::Histogram
+        matches!(self, Kind::Histogram | Kind::NativeHistogram)
     }
 
     pub fn is_summary(self) -> bool {
@@ -90,7 +92,7 @@ impl Kind {
         match self {
             Kind::Counter | Kind::IntCounter | Kind::CounterFn => MetricType::Counter,
             Kind::Gauge | Kind::IntGauge | Kind::GaugeFn => MetricType::Gauge,
-            Kind::Histogram => MetricType::Histogram,
+            Kind::Histogram | Kind::NativeHistogram => MetricType::Histogram,
             Kind::Summary => MetricType::Summary,
             Kind::Info => MetricType::Info,
             Kind::StateSet => MetricType::StateSet,
@@ -102,7 +104,7 @@ impl Kind {
         match self {
             Kind::Counter | Kind::IntCounter | Kind::CounterFn => "a counter",
             Kind::Gauge | Kind::IntGauge | Kind::GaugeFn => "a gauge",
-            Kind::Histogram => "a histogram",
+            Kind::Histogram | Kind::NativeHistogram => "a histogram",
             Kind::Summary => "a summary",
             Kind::Info => "an info metric",
             Kind::StateSet => "a state set",
@@ -122,10 +124,11 @@ pub struct MetricTypeInfo {
     pub state_enum: Option<Type>,
 }
 
-pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, Summary, \
-                                CounterVec, IntCounterVec, GaugeVec, IntGaugeVec, HistogramVec, \
-                                SummaryVec, Info, StateSet, GaugeFn, CounterFn, \
-                                Family<Labels, Counter|IntCounter|Gauge|IntGauge|Histogram|Summary>";
+pub const METRIC_TYPES: &str = "Counter, IntCounter, Gauge, IntGauge, Histogram, \
+                                NativeHistogram, Summary, CounterVec, IntCounterVec, GaugeVec, \
+                                IntGaugeVec, HistogramVec, NativeHistogramVec, SummaryVec, Info, \
+                                StateSet, GaugeFn, CounterFn, Family<Labels, Counter|IntCounter|\
+                                Gauge|IntGauge|Histogram|NativeHistogram|Summary>";
 
 /// The `Kind` named by an unlabelled metric type's last path segment.
 fn base_kind(name: &str) -> Option<Kind> {
@@ -135,6 +138,7 @@ fn base_kind(name: &str) -> Option<Kind> {
         "Gauge" => Kind::Gauge,
         "IntGauge" => Kind::IntGauge,
         "Histogram" => Kind::Histogram,
+        "NativeHistogram" => Kind::NativeHistogram,
         "Summary" => Kind::Summary,
         _ => return None,
     })
@@ -170,7 +174,7 @@ fn family(arguments: &PathArguments, span: Span) -> syn::Result<(Type, Type, Kin
         return Err(syn::Error::new(
             metric.span(),
             "the metric of a `Family` is one of Counter, IntCounter, Gauge, IntGauge, Histogram, \
-             Summary",
+             NativeHistogram, Summary",
         ));
     };
     Ok((labels.clone(), metric.clone(), kind))
@@ -213,6 +217,7 @@ pub fn metric_type(ty: &Type) -> syn::Result<MetricTypeInfo> {
         ("Gauge", _) => Kind::Gauge,
         ("IntGauge", _) => Kind::IntGauge,
         ("Histogram", _) => Kind::Histogram,
+        ("NativeHistogram", _) => Kind::NativeHistogram,
         ("Summary", _) => Kind::Summary,
         ("Info", false) => Kind::Info,
         ("StateSet", false) => Kind::StateSet,

@@ -22,6 +22,10 @@ pub struct Args {
     pub const_labels: Option<ConstLabels>,
     /// Labels the declaration says are unbounded on purpose (bounded by the series cap).
     pub unbounded_labels: Option<Labels>,
+    /// A native histogram's schema, bucket limit and zero threshold, with their spans.
+    pub schema: Option<(i8, Span)>,
+    pub max_buckets: Option<(u32, Span)>,
+    pub zero_threshold: Option<(f64, Span)>,
 }
 
 pub struct Objectives {
@@ -51,7 +55,8 @@ const ARGUMENTS: &str = "`name = \"...\"`, `labels = [\"...\"]`, `buckets = [...
                          `objectives = [(0.5, 0.05), ...]`, `max_age = 600`, `age_buckets = 5`, \
                          `expire_after = \"10m\"`, `states = [\"...\"]`, `callback = path`, \
                          `subsystem = \"...\"`, `const_labels = [(\"name\", \"value\")]`, \
-                         `unbounded_labels = [\"...\"]`";
+                         `unbounded_labels = [\"...\"]`, `schema = 3`, `max_buckets = 160`, \
+                         `zero_threshold = 1e-9`";
 
 pub fn parse(args: TokenStream) -> syn::Result<Args> {
     let mut parsed = Args::default();
@@ -128,6 +133,50 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
                 return Err(error());
             }
             parsed.age_buckets = Some((count, expr.span()));
+        } else if key.is_ident("schema") {
+            if parsed.schema.is_some() {
+                return Err(duplicate());
+            }
+            let expr: Expr = meta.value()?.parse()?;
+            let schema = integer(&expr)
+                .filter(|schema| (-4..=8).contains(schema))
+                .ok_or_else(|| {
+                    syn::Error::new(
+                        expr.span(),
+                        "`schema` is a whole number from -4 to 8 (2^schema buckets per power \
+                         of two), e.g. `schema = 3`",
+                    )
+                })?;
+            parsed.schema = Some((schema as i8, expr.span()));
+        } else if key.is_ident("max_buckets") {
+            if parsed.max_buckets.is_some() {
+                return Err(duplicate());
+            }
+            let expr: Expr = meta.value()?.parse()?;
+            let count = integer(&expr)
+                .filter(|count| (1..=u32::MAX as i64).contains(count))
+                .ok_or_else(|| {
+                    syn::Error::new(
+                        expr.span(),
+                        "`max_buckets` is a whole number of at least 1, e.g. `max_buckets = 160`",
+                    )
+                })?;
+            parsed.max_buckets = Some((count as u32, expr.span()));
+        } else if key.is_ident("zero_threshold") {
+            if parsed.zero_threshold.is_some() {
+                return Err(duplicate());
+            }
+            let expr: Expr = meta.value()?.parse()?;
+            let threshold = number(&expr)
+                .ok()
+                .filter(|threshold| threshold.is_finite() && *threshold >= 0.0)
+                .ok_or_else(|| {
+                    syn::Error::new(
+                        expr.span(),
+                        "`zero_threshold` is a number >= 0, e.g. `zero_threshold = 1e-9`",
+                    )
+                })?;
+            parsed.zero_threshold = Some((threshold, expr.span()));
         } else if key.is_ident("states") {
             if parsed.states.is_some() {
                 return Err(duplicate());
@@ -192,6 +241,20 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
     });
     parser.parse2(args)?;
     Ok(parsed)
+}
+
+/// A whole number literal, possibly negative.
+fn integer(expr: &Expr) -> Option<i64> {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            Lit::Int(int) => int.base10_parse().ok(),
+            _ => None,
+        },
+        Expr::Unary(unary) if matches!(unary.op, UnOp::Neg(_)) => {
+            integer(&unary.expr).map(|value| -value)
+        }
+        _ => None,
+    }
 }
 
 fn label_name(expr: &Expr) -> syn::Result<LitStr> {

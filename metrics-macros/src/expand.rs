@@ -209,6 +209,16 @@ fn options(checked: &Checked) -> TokenStream {
             .map(|(name, value)| quote!((#name, #value)));
         fields.push(quote!(const_labels: &[#(#pairs),*]));
     }
+    if let Some(schema) = checked.schema {
+        fields.push(quote!(native_schema: #schema));
+    }
+    if let Some(count) = checked.max_buckets {
+        fields.push(quote!(native_max_buckets: #count));
+    }
+    if let Some(threshold) = checked.zero_threshold {
+        let threshold = Literal::f64_suffixed(threshold);
+        fields.push(quote!(native_zero_threshold: #threshold));
+    }
     if fields.is_empty() {
         quote!(::metrics_core::Options::NONE)
     } else {

@@ -35,6 +35,10 @@ pub struct Checked {
     pub unbounded_checks: Vec<(syn::LitStr, &'static str, syn::Type)>,
     /// Whether the expansion should depend on the crate's `Cargo.toml` (under cargo), so that
     /// a change of namespace rebuilds the crate.
+    /// A native histogram's settings, where given.
+    pub schema: Option<i8>,
+    pub max_buckets: Option<u32>,
+    pub zero_threshold: Option<f64>,
     pub track_manifest: bool,
 }
 
@@ -176,7 +180,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         Some(buckets) if !kind.is_histogram() => {
             errors.push(
                 buckets.span,
-                "`buckets` only apply to `Histogram` and `HistogramVec`",
+                "`buckets` only apply to `Histogram`, `NativeHistogram` and their `Vec`s",
             );
             None
         }
@@ -185,6 +189,21 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
             Some(buckets.bounds.iter().map(|(bound, _)| *bound).collect())
         }
     };
+
+    if kind != Kind::NativeHistogram {
+        let native = [
+            args.schema.map(|(_, span)| span),
+            args.max_buckets.map(|(_, span)| span),
+            args.zero_threshold.map(|(_, span)| span),
+        ];
+        for span in native.into_iter().flatten() {
+            errors.push(
+                span,
+                "`schema`, `max_buckets` and `zero_threshold` only apply to `NativeHistogram` \
+                 and `NativeHistogramVec`",
+            );
+        }
+    }
 
     let objectives = check_objectives(&mut errors, &args, kind);
     let states = check_states(
@@ -227,6 +246,9 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         callback: args.callback,
         const_labels,
         unbounded_checks,
+        schema: args.schema.map(|(schema, _)| schema),
+        max_buckets: args.max_buckets.map(|(count, _)| count),
+        zero_threshold: args.zero_threshold.map(|(threshold, _)| threshold),
         track_manifest: crate::namespace::has_manifest(),
     })
 }

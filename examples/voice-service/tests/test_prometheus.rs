@@ -1,5 +1,7 @@
-//! End to end: two instances of the service, a real Prometheus scraping both every second
-//! (it negotiates OpenMetrics), traffic, then exact answers from Prometheus' query API.
+//! End to end: instances of the service, a real Prometheus scraping them every second, traffic,
+//! then exact answers from Prometheus' query API. Once as Prometheus runs by default (it
+//! negotiates OpenMetrics), once with native histograms and exemplar storage enabled (it
+//! negotiates protobuf).
 //!
 //! Skipped with a message where `prometheus` is not installed, unless `METRICS_REQUIRE_TOOLS=1`.
 
@@ -46,11 +48,16 @@ fn start_service() -> (Killed, String) {
 }
 
 fn http(addr: &str, method: &str, target: &str) -> (u16, String) {
+    http_with(addr, method, target, "")
+}
+
+/// A request with `headers` (`"Name: value\r\n"` lines) added.
+fn http_with(addr: &str, method: &str, target: &str, headers: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(HANG_GUARD)).unwrap();
     write!(
         stream,
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{headers}\r\n"
     )
     .unwrap();
     let mut raw = String::new();
@@ -138,6 +145,59 @@ fn wait_for(prometheus: &str, promql: &str, expected: &str, deadline: Instant) {
     panic!("{promql}: expected {expected}, Prometheus last answered {last:?}");
 }
 
+/// Starts Prometheus scraping `targets` every second, with `features` enabled; returns it, its
+/// address and its directory (named after `run`, so that two tests do not share one).
+fn start_prometheus(
+    run: &str,
+    targets: &[&str],
+    features: &[&str],
+) -> (Killed, String, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("metrics-e2e-{run}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    let config = dir.join("prometheus.yml");
+    let targets: Vec<String> = targets.iter().map(|target| format!("'{target}'")).collect();
+    std::fs::write(
+        &config,
+        format!(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
+             scrape_configs:\n  - job_name: voice\n    static_configs:\n      \
+             - targets: [{}]\n",
+            targets.join(", ")
+        ),
+    )
+    .unwrap();
+    let web = format!("127.0.0.1:{}", free_port());
+    let log = std::fs::File::create(dir.join("prometheus.log")).unwrap();
+    let mut command = Command::new("prometheus");
+    command
+        .arg(format!("--config.file={}", config.display()))
+        .arg(format!(
+            "--storage.tsdb.path={}",
+            dir.join("data").display()
+        ))
+        .arg(format!("--web.listen-address={web}"));
+    if !features.is_empty() {
+        command.arg(format!("--enable-feature={}", features.join(",")));
+    }
+    let prometheus = Killed(
+        command
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start prometheus"),
+    );
+    (prometheus, web, dir)
+}
+
+/// Waits until Prometheus at `web` is ready.
+fn wait_ready(web: &str, deadline: Instant) {
+    while TcpStream::connect(web).is_err() || http(web, "GET", "/-/ready").0 != 200 {
+        assert!(Instant::now() < deadline, "prometheus never became ready");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 #[test]
 fn prometheus_scrapes_two_instances_and_computes_the_answers() {
     if !tools::tool_available("prometheus", "prometheus") {
@@ -149,34 +209,7 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
     let (_a, a) = start_service();
     let (_b, b) = start_service();
 
-    let dir = std::env::temp_dir().join(format!("metrics-e2e-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("data")).unwrap();
-    let config = dir.join("prometheus.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n\
-             scrape_configs:\n  - job_name: voice\n    static_configs:\n      \
-             - targets: ['{a}', '{b}']\n"
-        ),
-    )
-    .unwrap();
-    let web = format!("127.0.0.1:{}", free_port());
-    let log = std::fs::File::create(dir.join("prometheus.log")).unwrap();
-    let _prometheus = Killed(
-        Command::new("prometheus")
-            .arg(format!("--config.file={}", config.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address={web}"))
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("start prometheus"),
-    );
+    let (_prometheus, web, dir) = start_prometheus("default", &[&a, &b], &[]);
 
     // Traffic: instance A gets 4 completed calls, B 6 completed and 1 failed; durations chosen
     // so the 0.75 quantile falls inside a bucket: cumulative counts over [5, 10, 30, 60, ...]
@@ -206,10 +239,7 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
     );
 
     // Prometheus answers once it is ready and has scraped both after the traffic.
-    while TcpStream::connect(&web).is_err() || http(&web, "GET", "/-/ready").0 != 200 {
-        assert!(Instant::now() < deadline, "prometheus never became ready");
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_ready(&web, deadline);
     wait_for(&web, "sum(up{job=\"voice\"})", "2", deadline);
     wait_for(
         &web,
@@ -373,5 +403,98 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
         targets.matches("\"health\":\"up\"").count() == 2
             && targets.matches("\"lastError\":\"\"").count() == 2
     });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Prometheus with native histograms and exemplar storage asks for protobuf: the native
+/// call-duration histogram arrives with its exponential buckets (its quantiles match the
+/// known observations within a bucket's width), and the request-duration histogram's
+/// exemplars (the callers' trace ids) are stored and returned by `/api/v1/query_exemplars`.
+#[test]
+fn prometheus_reads_native_histograms_and_exemplars_over_protobuf() {
+    if !tools::tool_available("prometheus", "prometheus") {
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_secs(55);
+    let (_service, service) = start_service();
+    let (_prometheus, web, dir) = start_prometheus(
+        "native",
+        &[&service],
+        &["native-histograms", "exemplar-storage"],
+    );
+
+    // Calls of 1, 2, ..., 100 seconds: the median is 50.5 and the 0.9 quantile 90.5.
+    for duration in 1..=100 {
+        let target = format!("/calls/simulate?status=completed&duration={duration}");
+        assert_eq!(http(&service, "POST", &target).0, 200);
+    }
+    let trace = "0af7651916cd43dd8448eb211c80319c";
+    let traceparent = format!("traceparent: 00-{trace}-b7ad6b7169203331-01\r\n");
+    assert_eq!(http_with(&service, "GET", "/users/1", &traceparent).0, 200);
+
+    wait_ready(&web, deadline);
+    let native = "voice_call_duration_native_seconds{status=\"completed\"}";
+    wait_for(&web, &format!("histogram_count({native})"), "100", deadline);
+    wait_for(&web, &format!("histogram_sum({native})"), "5050", deadline);
+    // Schema 3 buckets are 2^(1/8) wide (9%): the interpolated quantile is within a bucket of
+    // the true one.
+    for (quantile, truth) in [(0.5, 50.5), (0.9, 90.5)] {
+        let answer = query(&web, &format!("histogram_quantile({quantile}, {native})"));
+        assert_eq!(answer.len(), 1, "{answer:?}");
+        let value: f64 = answer[0].1.parse().unwrap();
+        assert!(
+            (value - truth).abs() <= truth * 0.095,
+            "quantile {quantile}: Prometheus says {value}, the observations {truth}"
+        );
+    }
+    // The classic histogram of the same calls is still there, as classic buckets.
+    wait_for(
+        &web,
+        "sum(voice_call_duration_seconds_count{status=\"completed\"})",
+        "100",
+        deadline,
+    );
+
+    // The exemplar of the traced request.
+    let exemplars = loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let (status, body) = http(
+            &web,
+            "GET",
+            &format!(
+                "/api/v1/query_exemplars?query={}&start={}&end={}",
+                percent_encode("http_request_duration_seconds_bucket"),
+                now - 600,
+                now + 600
+            ),
+        );
+        assert_eq!(status, 200, "{body}");
+        if body.contains(trace) || Instant::now() > deadline {
+            break body;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    assert!(
+        exemplars.contains(&format!("\"trace_id\":\"{trace}\"")),
+        "{exemplars}"
+    );
+    assert!(
+        exemplars.contains("\"span_id\":\"b7ad6b7169203331\""),
+        "{exemplars}"
+    );
+    assert!(
+        exemplars.contains("\"endpoint\":\"/users/{id}\""),
+        "{exemplars}"
+    );
+
+    let (_, targets) = http(&web, "GET", "/api/v1/targets");
+    assert_eq!(
+        targets.matches("\"lastError\":\"\"").count(),
+        1,
+        "{targets}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

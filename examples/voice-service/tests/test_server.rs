@@ -48,11 +48,17 @@ impl Service {
     }
 
     fn request(&self, method: &str, path: &str) -> Response {
+        self.request_with(method, path, &[])
+    }
+
+    /// A request with extra header lines (`"Accept: ..."`).
+    fn request_with(&self, method: &str, path: &str, headers: &[&str]) -> Response {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         stream.set_read_timeout(Some(HANG_GUARD)).unwrap();
+        let extra: String = headers.iter().map(|line| format!("{line}\r\n")).collect();
         write!(
             stream,
-            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra}\r\n"
         )
         .unwrap();
         let mut raw = String::new();
@@ -480,4 +486,59 @@ fn exposition_passes_promtool() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+/// A request carrying a W3C `traceparent` leaves its trace and span ids as the exemplar of the
+/// request-duration bucket it fell in: in OpenMetrics, not in the text format 0.0.4.
+#[test]
+fn request_durations_carry_the_callers_trace_as_exemplar() {
+    let service = Service::start();
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let traceparent = format!("traceparent: 00-{trace}-00f067aa0ba902b7-01");
+    assert_eq!(
+        service
+            .request_with("GET", "/users/7", &[&traceparent])
+            .status,
+        200
+    );
+    // Malformed: no exemplar, the request is still timed.
+    assert_eq!(
+        service
+            .request_with("GET", "/users/8", &["traceparent: 00-xyz-01"])
+            .status,
+        200
+    );
+
+    let openmetrics = service.request_with(
+        "GET",
+        "/metrics",
+        &["Accept: application/openmetrics-text; version=1.0.0"],
+    );
+    let exemplars: Vec<&str> = openmetrics
+        .body
+        .lines()
+        .filter(|line| line.contains(" # {"))
+        .collect();
+    assert_eq!(exemplars.len(), 1, "{exemplars:?}");
+    let line = exemplars[0];
+    assert!(
+        line.starts_with(
+            "http_request_duration_seconds_bucket{method=\"GET\",endpoint=\"/users/{id}\",le=\""
+        ),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!(
+            "# {{trace_id=\"{trace}\",span_id=\"00f067aa0ba902b7\"}} "
+        )),
+        "{line}"
+    );
+    let count = sample(
+        &openmetrics.body,
+        "http_request_duration_seconds_count{method=\"GET\",endpoint=\"/users/{id}\"}",
+    );
+    assert_eq!(count.as_deref(), Some("2"));
+
+    let text = service.request("GET", "/metrics");
+    assert!(!text.body.contains(trace));
 }

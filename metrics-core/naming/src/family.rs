@@ -7,7 +7,6 @@
 
 /// The kind of a metric family, as written on its `# TYPE` line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum MetricType {
     /// A value that only goes up (resets to zero when the process restarts).
     Counter,
@@ -23,6 +22,9 @@ pub enum MetricType {
     /// A set of named states, one series each, of which exactly one is 1. The text format
     /// 0.0.4 has no such type and calls it a gauge.
     StateSet,
+    /// A family of unknown type (from a collector of the `prometheus` crate); OpenMetrics calls
+    /// it `unknown`.
+    Untyped,
 }
 
 impl MetricType {
@@ -33,6 +35,7 @@ impl MetricType {
             MetricType::Gauge | MetricType::Info | MetricType::StateSet => "gauge",
             MetricType::Histogram => "histogram",
             MetricType::Summary => "summary",
+            MetricType::Untyped => "untyped",
         }
     }
 
@@ -42,6 +45,7 @@ impl MetricType {
         match self {
             MetricType::Info => "info",
             MetricType::StateSet => "stateset",
+            MetricType::Untyped => "unknown",
             other => other.as_str(),
         }
     }
@@ -104,7 +108,7 @@ pub fn exposed_names(name: &str, metric_type: MetricType) -> Vec<String> {
             }
         }
         MetricType::Info => names.push(format!("{family}_info")),
-        MetricType::Gauge | MetricType::StateSet => {}
+        MetricType::Gauge | MetricType::StateSet | MetricType::Untyped => {}
     }
     names.sort();
     names.dedup();

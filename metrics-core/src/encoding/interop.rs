@@ -1,16 +1,15 @@
 //! Collectors from the `prometheus` crate's world, registered into the one registry at run
-//! time, and the writers that put their `MetricFamily` values in the text formats.
+//! time, and the reader that describes their `MetricFamily` values to the encoders.
 
 use std::collections::BTreeSet;
 
 use prometheus::core::Collector;
 use prometheus::proto;
 
-use crate::encoding::openmetrics;
-use crate::encoding::text::{escape_into, write_f64, write_sample_prefix, write_u64};
-use metrics_naming::exposed_names;
-
+use crate::encoding::text::escape_into;
+use crate::encoding::{CounterSample, Encoder, HistogramSample, Labels, SummarySample, Value};
 use crate::metrics::metric::MetricType;
+use metrics_naming::exposed_names;
 
 /// A registered third-party collector and the sample names it may expose.
 pub(crate) struct Foreign {
@@ -63,140 +62,78 @@ fn rendered_labels(metric: &proto::Metric) -> String {
     out
 }
 
-/// One `prometheus` family in the text format 0.0.4 (or, with `openmetrics`, in OpenMetrics,
-/// without `_created`: a `MetricFamily` does not carry it).
-pub(crate) fn write_family(family: &proto::MetricFamily, openmetrics: bool, out: &mut String) {
-    let name = family.name();
-    let (ours, type_name) = match family.get_field_type() {
-        proto::MetricType::COUNTER => (Some(MetricType::Counter), "counter"),
-        proto::MetricType::GAUGE => (Some(MetricType::Gauge), "gauge"),
-        proto::MetricType::HISTOGRAM => (Some(MetricType::Histogram), "histogram"),
-        proto::MetricType::SUMMARY => (None, "summary"),
-        proto::MetricType::UNTYPED => (None, if openmetrics { "unknown" } else { "untyped" }),
+/// Describes one `prometheus` family to `encoder`, as the crate's own families describe
+/// themselves. A `MetricFamily` carries no creation times or exemplars.
+pub(crate) fn encode_family(family: &proto::MetricFamily, encoder: &mut dyn Encoder) {
+    let metric_type = match family.get_field_type() {
+        proto::MetricType::COUNTER => MetricType::Counter,
+        proto::MetricType::GAUGE => MetricType::Gauge,
+        proto::MetricType::HISTOGRAM => MetricType::Histogram,
+        proto::MetricType::SUMMARY => MetricType::Summary,
+        proto::MetricType::UNTYPED => MetricType::Untyped,
     };
-    if openmetrics {
-        match ours {
-            Some(metric_type) => {
-                openmetrics::write_header(out, name, family.help(), metric_type);
-            }
-            None => {
-                out.push_str("# HELP ");
-                out.push_str(name);
-                out.push(' ');
-                escape_into(out, family.help(), true);
-                out.push_str("\n# TYPE ");
-                out.push_str(name);
-                out.push(' ');
-                out.push_str(type_name);
-                out.push('\n');
-            }
-        }
-    } else {
-        out.push_str("# HELP ");
-        out.push_str(name);
-        out.push(' ');
-        escape_into(out, family.help(), false);
-        out.push_str("\n# TYPE ");
-        out.push_str(name);
-        out.push(' ');
-        out.push_str(type_name);
-        out.push('\n');
-    }
+    encoder.family(family.name(), family.help(), metric_type);
+    let mut bounds = Vec::new();
+    let mut cumulative = Vec::new();
+    let mut quantiles = Vec::new();
     for metric in family.get_metric() {
-        let labels = rendered_labels(metric);
-        match family.get_field_type() {
-            proto::MetricType::COUNTER => {
-                let (sample, suffix) = if openmetrics {
-                    openmetrics::counter_sample_name(name)
-                } else {
-                    (name, "")
+        let rendered = rendered_labels(metric);
+        let pairs = |f: &mut dyn FnMut(&str, &str)| {
+            for pair in metric.get_label() {
+                f(pair.name(), pair.value());
+            }
+        };
+        let labels = Labels::new(&rendered, &pairs);
+        match metric_type {
+            MetricType::Counter => {
+                let sample = CounterSample {
+                    value: Value::Float(metric.get_counter().value()),
+                    created: None,
+                    exemplar: None,
                 };
-                write_value(out, sample, suffix, &labels, metric.get_counter().value());
+                encoder.counter(&labels, &sample);
             }
-            proto::MetricType::GAUGE => {
-                write_value(out, name, "", &labels, metric.get_gauge().value());
-            }
-            proto::MetricType::UNTYPED => {
-                write_value(out, name, "", &labels, metric.untyped.value());
-            }
-            proto::MetricType::HISTOGRAM => {
+            MetricType::Histogram => {
                 let histogram = metric.get_histogram();
-                let mut inf_written = false;
+                bounds.clear();
+                cumulative.clear();
                 for bucket in histogram.get_bucket() {
-                    inf_written |= bucket.upper_bound().is_infinite();
-                    write_bucket(
-                        out,
-                        name,
-                        &labels,
-                        bucket.upper_bound(),
-                        bucket.cumulative_count(),
-                        openmetrics,
-                    );
+                    if bucket.upper_bound().is_infinite() {
+                        continue;
+                    }
+                    bounds.push(bucket.upper_bound());
+                    cumulative.push(bucket.cumulative_count());
                 }
-                if !inf_written {
-                    write_bucket(
-                        out,
-                        name,
-                        &labels,
-                        f64::INFINITY,
-                        histogram.get_sample_count(),
-                        openmetrics,
-                    );
-                }
-                write_sample_prefix(out, name, "_sum", &labels);
-                write_f64(out, histogram.get_sample_sum());
-                out.push('\n');
-                write_sample_prefix(out, name, "_count", &labels);
-                write_u64(out, histogram.get_sample_count());
-                out.push('\n');
+                cumulative.push(histogram.get_sample_count());
+                let sample = HistogramSample {
+                    bounds: &bounds,
+                    cumulative: &cumulative,
+                    sum: histogram.get_sample_sum(),
+                    created: None,
+                    exemplars: &[],
+                    native: None,
+                };
+                encoder.histogram(&labels, &sample);
             }
-            proto::MetricType::SUMMARY => {
+            MetricType::Summary => {
                 let summary = metric.get_summary();
-                for quantile in summary.get_quantile() {
-                    out.push_str(name);
-                    out.push('{');
-                    if !labels.is_empty() {
-                        out.push_str(&labels);
-                        out.push(',');
-                    }
-                    out.push_str("quantile=\"");
-                    if openmetrics {
-                        openmetrics::write_float(out, quantile.quantile());
-                    } else {
-                        write_f64(out, quantile.quantile());
-                    }
-                    out.push_str("\"} ");
-                    write_f64(out, quantile.value());
-                    out.push('\n');
-                }
-                write_sample_prefix(out, name, "_sum", &labels);
-                write_f64(out, summary.sample_sum());
-                out.push('\n');
-                write_sample_prefix(out, name, "_count", &labels);
-                write_u64(out, summary.sample_count());
-                out.push('\n');
+                quantiles.clear();
+                quantiles.extend(
+                    summary
+                        .get_quantile()
+                        .iter()
+                        .map(|quantile| (quantile.quantile(), quantile.value())),
+                );
+                let sample = SummarySample {
+                    quantiles: &quantiles,
+                    sum: summary.sample_sum(),
+                    count: summary.sample_count(),
+                    created: None,
+                };
+                encoder.summary(&labels, &sample);
             }
+            MetricType::Untyped => encoder.gauge(&labels, Value::Float(metric.untyped.value())),
+            _ => encoder.gauge(&labels, Value::Float(metric.get_gauge().value())),
         }
-    }
-}
-
-fn write_value(out: &mut String, name: &str, suffix: &str, labels: &str, value: f64) {
-    write_sample_prefix(out, name, suffix, labels);
-    write_f64(out, value);
-    out.push('\n');
-}
-
-fn write_bucket(
-    out: &mut String,
-    name: &str,
-    labels: &str,
-    le: f64,
-    count: u64,
-    openmetrics: bool,
-) {
-    if openmetrics {
-        openmetrics::write_bucket(out, name, labels, le, count);
-    } else {
-        crate::encoding::text::write_bucket(out, name, labels, le, count);
     }
 }

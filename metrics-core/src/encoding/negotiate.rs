@@ -1,12 +1,7 @@
 //! Choosing the exposition format and the compression from a scrape's `Accept` and
 //! `Accept-Encoding` headers, with their quality values (RFC 9110, section 12.5).
 
-use crate::TEXT_CONTENT_TYPE;
-use crate::encoding::openmetrics::OPENMETRICS_CONTENT_TYPE;
-
-/// The `Content-Type` of the protobuf exposition: length-delimited `MetricFamily` messages.
-pub const PROTOBUF_CONTENT_TYPE: &str = "application/vnd.google.protobuf; \
-     proto=io.prometheus.client.MetricFamily; encoding=delimited";
+use crate::{OPENMETRICS_CONTENT_TYPE, PROTOBUF_CONTENT_TYPE, TEXT_CONTENT_TYPE};
 
 /// An exposition format the registry can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,8 +11,9 @@ pub enum Format {
     Text,
     /// OpenMetrics 1.0.0 text.
     OpenMetrics,
-    /// Length-delimited protobuf `MetricFamily` messages, written by the `prometheus` crate's
-    /// `ProtobufEncoder` from [`Registry::gather`](crate::Registry::gather).
+    /// Length-delimited protobuf `MetricFamily` messages of this crate's
+    /// [`proto`](crate::encoding::proto) model, with exemplars, creation timestamps and native
+    /// histograms.
     Protobuf,
 }
 

@@ -1,96 +1,170 @@
 //! The OpenMetrics text format, version 1.0.0.
 //!
-//! Differences from the Prometheus text format that this writer handles: a counter family is
-//! named without `_total` (its samples keep it), counters and histograms have a `_created`
-//! sample, a family whose name ends in a base unit gets a `# UNIT` line, an info family is
-//! named without `_info`, help text also escapes `"`, integral bucket bounds are written as
-//! floats (`le="5.0"`), and the exposition ends with `# EOF`.
+//! Differences from the Prometheus text format that this encoder handles: a counter family is
+//! named without `_total` (its samples keep it), counters, histograms and summaries have a
+//! `_created` sample, a family whose name ends in a base unit gets a `# UNIT` line, an info
+//! family is named without `_info`, help text also escapes `"`, integral bucket bounds and
+//! quantiles are written as floats (`le="5.0"`), counters and buckets carry their exemplars
+//! (`... # {trace_id="..."} 0.42 1700000000.123`), and the exposition ends with `# EOF`.
 
-use metrics_naming::{family_name, unit_of};
-
+use super::text::{
+    escape_into, write_bucket_prefix, write_count, write_f64, write_f64_integral,
+    write_sample_prefix, write_sum, write_summary, write_u64, write_value,
+};
+use super::{CounterSample, Encoder, HistogramSample, Labels, SummarySample, Value, with_exemplar};
 use crate::MetricType;
-use crate::encoding::text::{escape_into, write_f64};
+use crate::metrics::exemplar::Exemplar;
+use metrics_naming::{family_name, unit_of};
 
 /// The `Content-Type` of the OpenMetrics exposition.
 pub const OPENMETRICS_CONTENT_TYPE: &str =
     "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-/// `# HELP`, `# TYPE` and, where the name carries a unit, `# UNIT` lines of a family.
-pub(crate) fn write_header(out: &mut String, name: &str, help: &str, metric_type: MetricType) {
-    let family = family_name(name, metric_type);
-    out.push_str("# HELP ");
-    out.push_str(family);
-    out.push(' ');
-    escape_into(out, help, true);
-    out.push_str("\n# TYPE ");
-    out.push_str(family);
-    out.push(' ');
-    out.push_str(metric_type.openmetrics_str());
-    out.push('\n');
-    if let Some(unit) = unit_of(family) {
-        out.push_str("# UNIT ");
+/// Writes OpenMetrics 1.0.0 text into a `String`.
+pub struct OpenMetricsEncoder<'a> {
+    out: &'a mut String,
+    /// The current family's sample name (for counters, the family name).
+    name: String,
+}
+
+impl<'a> OpenMetricsEncoder<'a> {
+    /// An encoder appending to `out`.
+    pub fn new(out: &'a mut String) -> Self {
+        OpenMetricsEncoder {
+            out,
+            name: String::new(),
+        }
+    }
+
+    fn write_created(&mut self, labels: &str, created: Option<f64>) {
+        if let Some(created) = created {
+            write_sample_prefix(self.out, &self.name, "_created", labels);
+            write_float(self.out, created);
+            self.out.push('\n');
+        }
+    }
+}
+
+impl Encoder for OpenMetricsEncoder<'_> {
+    fn family(&mut self, name: &str, help: &str, metric_type: MetricType) {
+        let out = &mut *self.out;
+        let family = family_name(name, metric_type);
+        out.push_str("# HELP ");
         out.push_str(family);
         out.push(' ');
-        out.push_str(unit);
+        escape_into(out, help, true);
+        out.push_str("\n# TYPE ");
+        out.push_str(family);
+        out.push(' ');
+        out.push_str(metric_type.openmetrics_str());
         out.push('\n');
+        if metric_type != MetricType::Untyped
+            && let Some(unit) = unit_of(family)
+        {
+            out.push_str("# UNIT ");
+            out.push_str(family);
+            out.push(' ');
+            out.push_str(unit);
+            out.push('\n');
+        }
+        self.name.clear();
+        self.name.push_str(match metric_type {
+            MetricType::Counter => counter_sample_name(name).0,
+            _ => name,
+        });
+    }
+
+    fn counter(&mut self, labels: &Labels<'_>, sample: &CounterSample<'_>) {
+        let labels = labels.rendered();
+        write_sample_prefix(self.out, &self.name, "_total", labels);
+        write_value(self.out, sample.value);
+        with_exemplar(sample.exemplar, |exemplar| {
+            write_exemplar(self.out, exemplar);
+        });
+        self.out.push('\n');
+        self.write_created(labels, sample.created);
+    }
+
+    fn gauge(&mut self, labels: &Labels<'_>, value: Value) {
+        write_sample_prefix(self.out, &self.name, "", labels.rendered());
+        write_value(self.out, value);
+        self.out.push('\n');
+    }
+
+    fn histogram(&mut self, labels: &Labels<'_>, sample: &HistogramSample<'_>) {
+        let labels = labels.rendered();
+        let (out, name) = (&mut *self.out, &self.name);
+        let bounds = sample.bounds.iter().copied().chain([f64::INFINITY]);
+        for (index, (bound, count)) in bounds.zip(sample.cumulative).enumerate() {
+            write_bucket_prefix(out, name, labels);
+            write_float(out, bound);
+            out.push_str("\"} ");
+            write_u64(out, *count);
+            with_exemplar(sample.exemplar(index), |exemplar| {
+                write_exemplar(out, exemplar);
+            });
+            out.push('\n');
+        }
+        write_count(out, name, labels, sample.count());
+        write_sum(out, name, labels, sample.sum);
+        self.write_created(labels, sample.created);
+    }
+
+    fn summary(&mut self, labels: &Labels<'_>, sample: &SummarySample<'_>) {
+        let labels = labels.rendered();
+        write_summary(self.out, &self.name, labels, sample, write_float);
+        self.write_created(labels, sample.created);
+    }
+
+    fn finish(&mut self) {
+        self.out.push_str("# EOF\n");
+    }
+}
+
+/// ` # {labels} value timestamp` after a sample's value.
+fn write_exemplar(out: &mut String, exemplar: Option<&Exemplar>) {
+    let Some(exemplar) = exemplar else {
+        return;
+    };
+    out.push_str(" # {");
+    for (index, (name, value)) in exemplar.labels().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str(name);
+        out.push_str("=\"");
+        escape_into(out, value, true);
+        out.push('"');
+    }
+    out.push_str("} ");
+    write_f64(out, exemplar.value());
+    out.push(' ');
+    write_float(out, exemplar.timestamp());
+}
+
+/// A float as OpenMetrics writes it: integral values keep a `.0`, so `le="5.0"`.
+pub(crate) fn write_float(out: &mut String, value: f64) {
+    if write_f64_integral(out, value) {
+        out.push_str(".0");
     }
 }
 
 /// The counter sample name: the family name plus `_total`.
 pub(crate) fn counter_sample_name(name: &str) -> (&str, &'static str) {
-    (family_name(name, MetricType::Counter), "_total")
-}
-
-/// A float as OpenMetrics writes it: integral values keep a `.0`, so `le="5.0"`.
-pub(crate) fn write_float(out: &mut String, value: f64) {
-    let start = out.len();
-    write_f64(out, value);
-    // `Display` for `f64` never uses an exponent, so a finite value without `.` is integral.
-    if value.is_finite() && !out[start..].contains('.') {
-        out.push_str(".0");
+    match name.strip_suffix("_total") {
+        Some(family) if !family.is_empty() => (family, "_total"),
+        _ => (name, "_total"),
     }
 }
-
-/// `<family>_created{labels} <timestamp>`.
-pub(crate) fn write_created(out: &mut String, family: &str, labels: &str, created: f64) {
-    out.push_str(family);
-    out.push_str("_created");
-    if !labels.is_empty() {
-        out.push('{');
-        out.push_str(labels);
-        out.push('}');
-    }
-    out.push(' ');
-    write_float(out, created);
-    out.push('\n');
-}
-
-/// A histogram bucket line with the bound written as OpenMetrics wants it.
-pub(crate) fn write_bucket(out: &mut String, name: &str, labels: &str, le: f64, count: u64) {
-    out.push_str(name);
-    out.push_str("_bucket{");
-    if !labels.is_empty() {
-        out.push_str(labels);
-        out.push(',');
-    }
-    out.push_str("le=\"");
-    write_float(out, le);
-    out.push_str("\"} ");
-    crate::encoding::text::write_u64(out, count);
-    out.push('\n');
-}
-
-/// The last line of every OpenMetrics exposition.
-pub(crate) const EOF: &str = "# EOF\n";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn float(value: f64) -> String {
-        let mut out = String::from("x ");
+        let mut out = String::new();
         write_float(&mut out, value);
-        out.split_off(2)
+        out
     }
 
     #[test]
@@ -106,8 +180,7 @@ mod tests {
     #[test]
     fn header_escapes_quotes_and_names_the_unit() {
         let mut out = String::new();
-        write_header(
-            &mut out,
+        OpenMetricsEncoder::new(&mut out).family(
             "job_seconds_total",
             "Time \"spent\"\\ in jobs.",
             MetricType::Counter,

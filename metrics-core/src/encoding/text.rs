@@ -1,82 +1,88 @@
 //! The Prometheus text exposition format, version 0.0.4.
 //!
-//! Written straight from the atomics into one `String`: no intermediate `MetricFamily` values,
-//! no per-sample allocation.
+//! Written straight from the samples into one `String`: no intermediate model, no allocation
+//! per sample. Exemplars, creation times and native buckets have no place in this format and
+//! are left out.
 
 use std::fmt::Write;
 
-use crate::{Descriptor, MetricType};
+use super::{CounterSample, Encoder, HistogramSample, Labels, SummarySample, Value};
+use crate::MetricType;
 
 /// The `Content-Type` of the text exposition format that [`Registry::render`] produces.
 ///
 /// [`Registry::render`]: crate::Registry::render
 pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-/// `# HELP` and `# TYPE` lines of a family.
-pub(crate) fn write_header(out: &mut String, desc: &Descriptor, metric_type: MetricType) {
-    out.push_str("# HELP ");
-    out.push_str(desc.name);
-    out.push(' ');
-    escape_into(out, desc.help, false);
-    out.push_str("\n# TYPE ");
-    out.push_str(desc.name);
-    out.push(' ');
-    out.push_str(metric_type.as_str());
-    out.push('\n');
+/// Writes the text format 0.0.4 into a `String`.
+pub struct TextEncoder<'a> {
+    out: &'a mut String,
+    /// The current family's name.
+    name: String,
 }
 
-/// Renders `name1="value1",name2="value2"` (no braces), escaping the values. Label names were
-/// validated by `#[metric]` and need no escaping.
-pub(crate) fn render_label_pairs<V: AsRef<str>>(names: &[&str], values: &[V]) -> String {
-    let mut out = String::new();
-    for (i, (name, value)) in names.iter().zip(values).enumerate() {
-        if i > 0 {
-            out.push(',');
+impl<'a> TextEncoder<'a> {
+    /// An encoder appending to `out`.
+    pub fn new(out: &'a mut String) -> Self {
+        TextEncoder {
+            out,
+            name: String::new(),
         }
-        out.push_str(name);
-        out.push_str("=\"");
-        escape_into(&mut out, value.as_ref(), true);
-        out.push('"');
     }
-    out
 }
 
-/// The rendered labels of one series: the descriptor's constant labels, then `names` with
-/// `values`.
-pub(crate) fn series_labels<V: AsRef<str>>(desc: &Descriptor, values: &[V]) -> String {
-    let constant = desc.options.const_labels;
-    if constant.is_empty() {
-        return render_label_pairs(desc.labels, values);
+impl Encoder for TextEncoder<'_> {
+    fn family(&mut self, name: &str, help: &str, metric_type: MetricType) {
+        let out = &mut *self.out;
+        out.push_str("# HELP ");
+        out.push_str(name);
+        out.push(' ');
+        escape_into(out, help, false);
+        out.push_str("\n# TYPE ");
+        out.push_str(name);
+        out.push(' ');
+        out.push_str(metric_type.as_str());
+        out.push('\n');
+        self.name.clear();
+        self.name.push_str(name);
     }
-    let mut out = String::new();
-    for (i, (name, value)) in constant.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+
+    fn counter(&mut self, labels: &Labels<'_>, sample: &CounterSample<'_>) {
+        self.gauge(labels, sample.value);
+    }
+
+    fn gauge(&mut self, labels: &Labels<'_>, value: Value) {
+        write_sample_prefix(self.out, &self.name, "", labels.rendered());
+        write_value(self.out, value);
+        self.out.push('\n');
+    }
+
+    fn histogram(&mut self, labels: &Labels<'_>, sample: &HistogramSample<'_>) {
+        let (out, name, labels) = (&mut *self.out, &self.name, labels.rendered());
+        let bounds = sample.bounds.iter().copied().chain([f64::INFINITY]);
+        for (bound, count) in bounds.zip(sample.cumulative) {
+            write_bucket_prefix(out, name, labels);
+            write_f64(out, bound);
+            out.push_str("\"} ");
+            write_u64(out, *count);
+            out.push('\n');
         }
-        out.push_str(name);
-        out.push_str("=\"");
-        escape_into(&mut out, value, true);
-        out.push('"');
+        write_sum(out, name, labels, sample.sum);
+        write_count(out, name, labels, sample.count());
     }
-    let own = render_label_pairs(desc.labels, values);
-    if !own.is_empty() {
-        out.push(',');
-        out.push_str(&own);
-    }
-    out
-}
 
-/// The constant labels of a descriptor as protobuf label pairs.
-pub(crate) fn const_label_pairs(desc: &Descriptor) -> Vec<prometheus::proto::LabelPair> {
-    desc.options
-        .const_labels
-        .iter()
-        .map(|(name, value)| crate::metrics::metric::label_pair(name, value))
-        .collect()
+    fn summary(&mut self, labels: &Labels<'_>, sample: &SummarySample<'_>) {
+        write_summary(self.out, &self.name, labels.rendered(), sample, write_f64);
+    }
+
+    fn finish(&mut self) {}
 }
 
 /// Writes `name{labels} ` up to the value: `labels` is a rendered label list (possibly empty).
+#[inline]
 pub(crate) fn write_sample_prefix(out: &mut String, name: &str, suffix: &str, labels: &str) {
+    // One capacity check for the line (the value and newline included).
+    out.reserve(name.len() + suffix.len() + labels.len() + 32);
     out.push_str(name);
     out.push_str(suffix);
     if !labels.is_empty() {
@@ -87,8 +93,9 @@ pub(crate) fn write_sample_prefix(out: &mut String, name: &str, suffix: &str, la
     out.push(' ');
 }
 
-/// Writes a histogram bucket line: `name_bucket{labels,le="bound"} count`.
-pub(crate) fn write_bucket(out: &mut String, name: &str, labels: &str, le: f64, count: u64) {
+/// Writes `name_bucket{labels,le="` up to the bound.
+#[inline]
+pub(crate) fn write_bucket_prefix(out: &mut String, name: &str, labels: &str) {
     out.push_str(name);
     out.push_str("_bucket{");
     if !labels.is_empty() {
@@ -96,35 +103,209 @@ pub(crate) fn write_bucket(out: &mut String, name: &str, labels: &str, le: f64, 
         out.push(',');
     }
     out.push_str("le=\"");
-    write_f64(out, le);
-    out.push_str("\"} ");
+}
+
+/// `name_sum{labels} sum`.
+pub(crate) fn write_sum(out: &mut String, name: &str, labels: &str, sum: f64) {
+    write_sample_prefix(out, name, "_sum", labels);
+    write_f64(out, sum);
+    out.push('\n');
+}
+
+/// `name_count{labels} count`.
+pub(crate) fn write_count(out: &mut String, name: &str, labels: &str, count: u64) {
+    write_sample_prefix(out, name, "_count", labels);
     write_u64(out, count);
     out.push('\n');
 }
 
-/// Floats as the Prometheus parsers read them: `+Inf`, `-Inf`, `NaN`, otherwise Rust's shortest
-/// representation that reads back to the same value (`1`, `0.25`, `1e-7` is written out in full).
-pub(crate) fn write_f64(out: &mut String, value: f64) {
-    if value.is_nan() {
-        out.push_str("NaN");
-    } else if value.is_infinite() {
-        out.push_str(if value > 0.0 { "+Inf" } else { "-Inf" });
-    } else {
-        // Writing into a String cannot fail.
-        let _ = write!(out, "{value}");
+/// A summary's quantile lines (the quantile written by `write_quantile`), `_sum` and `_count`:
+/// the same in both text formats but for how a quantile is written.
+pub(crate) fn write_summary(
+    out: &mut String,
+    name: &str,
+    labels: &str,
+    sample: &SummarySample<'_>,
+    write_quantile: fn(&mut String, f64),
+) {
+    for (quantile, value) in sample.quantiles {
+        write_quantile_prefix(out, name, labels);
+        write_quantile(out, *quantile);
+        out.push_str("\"} ");
+        write_f64(out, *value);
+        out.push('\n');
+    }
+    write_sum(out, name, labels, sample.sum);
+    write_count(out, name, labels, sample.count);
+}
+
+/// Writes `name{labels,quantile="` up to the quantile.
+pub(crate) fn write_quantile_prefix(out: &mut String, name: &str, labels: &str) {
+    out.push_str(name);
+    out.push('{');
+    if !labels.is_empty() {
+        out.push_str(labels);
+        out.push(',');
+    }
+    out.push_str("quantile=\"");
+}
+
+#[inline]
+pub(crate) fn write_value(out: &mut String, value: Value) {
+    match value {
+        Value::Unsigned(value) => write_u64(out, value),
+        Value::Signed(value) => write_i64(out, value),
+        Value::Float(value) => write_f64(out, value),
     }
 }
 
-pub(crate) fn write_u64(out: &mut String, value: u64) {
-    let _ = write!(out, "{value}");
+/// Floats as the Prometheus parsers read them: `+Inf`, `-Inf`, `NaN`, otherwise the shortest
+/// decimal that reads back to the same value, never with an exponent (Rust's `Display`:
+/// `1`, `0.25`, `0.0000001`).
+///
+/// `Display` for floats is slow, so the common cases take shortcuts that write the same text:
+/// integral values below 2^53 as integers, others through `ryu`'s shortest digits when it
+/// writes them without an exponent and they are not an exact tie (see `is_decimal_tie`).
+pub(crate) fn write_f64(out: &mut String, value: f64) {
+    write_f64_integral(out, value);
 }
 
+/// [`write_f64`], returning whether what it wrote is integral text (no `.`; `NaN` and the
+/// infinities count as not integral), so that OpenMetrics can add `.0` without searching.
+pub(crate) fn write_f64_integral(out: &mut String, value: f64) -> bool {
+    if value.is_nan() {
+        out.push_str("NaN");
+        false
+    } else if value.is_infinite() {
+        out.push_str(if value > 0.0 { "+Inf" } else { "-Inf" });
+        false
+    } else if value == 0.0 {
+        out.push_str(if value.is_sign_negative() { "-0" } else { "0" });
+        true
+    } else if value.abs() < 9_007_199_254_740_992.0 && (value as i64) as f64 == value {
+        // (An `as` cast is one instruction; `fract` and `round` are library calls on the
+        // baseline x86-64.)
+        write_i64(out, value as i64);
+        true
+    } else if let Some(micros) = whole_micros(value) {
+        write_micros(out, micros);
+        false
+    } else {
+        let mut buffer = ryu::Buffer::new();
+        let digits = buffer.format_finite(value);
+        // One pass over the few bytes: where the point is, and whether there is an exponent.
+        let mut point = None;
+        let mut exponent = false;
+        for (index, byte) in digits.bytes().enumerate() {
+            match byte {
+                b'.' => point = Some(index),
+                b'e' | b'E' => exponent = true,
+                _ => {}
+            }
+        }
+        // Both write the shortest digits that read back, and of those the closest to the
+        // value; they can differ only where two candidates are exactly as close (a tie), which
+        // then goes through `Display`.
+        let tie = point.is_some_and(|point| is_decimal_tie(value, digits.len() - point - 1));
+        if exponent || tie {
+            let start = out.len();
+            // Writing into a String cannot fail.
+            let _ = write!(out, "{value}");
+            !out.as_bytes()[start..].contains(&b'.')
+        } else if let Some(integral) = digits.strip_suffix(".0") {
+            // ryu writes integral values as `X.0`, `Display` as `X`.
+            out.push_str(integral);
+            true
+        } else {
+            out.push_str(digits);
+            point.is_none()
+        }
+    }
+}
+
+/// `m` when `value` is the double nearest to `m / 10^6` and below 2^32 in magnitude: then its
+/// shortest decimal is `m / 10^6` written out (the doubles there are less than 5e-7 apart, so
+/// no decimal with fewer digits, and no other with as many, reads back to `value`). Creation
+/// and exemplar timestamps are kept in whole microseconds to take this path, and so do most
+/// bucket bounds and sums.
+#[inline]
+fn whole_micros(value: f64) -> Option<i64> {
+    if value.abs() >= 4_294_967_296.0 {
+        return None;
+    }
+    let scaled = value * 1e6;
+    let truncated = scaled as i64;
+    let rest = scaled - truncated as f64;
+    let micros = if rest >= 0.5 {
+        truncated + 1
+    } else if rest <= -0.5 {
+        truncated - 1
+    } else {
+        truncated
+    };
+    // Division is correctly rounded: equality means `value` is the nearest double to it.
+    (micros as f64 / 1e6 == value).then_some(micros)
+}
+
+/// `micros / 10^6` as a decimal without trailing zeros; `micros` is not a multiple of 10^6.
+fn write_micros(out: &mut String, micros: i64) {
+    if micros < 0 {
+        out.push('-');
+    }
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(micros.unsigned_abs());
+    let (whole, fraction) = match digits.len().checked_sub(6) {
+        Some(split) if split > 0 => digits.split_at(split),
+        _ => ("0", digits),
+    };
+    out.push_str(whole);
+    out.push('.');
+    for _ in fraction.len()..6 {
+        out.push('0');
+    }
+    out.push_str(fraction.trim_end_matches('0'));
+}
+
+/// Whether `value` lies exactly halfway between two decimals of `fraction_digits` fractional
+/// digits: `value * 2 * 10^f` is an odd integer. With `value = m * 2^e`, `m` odd, that is
+/// `m * 5^f * 2^(e + 1 + f)`, odd exactly when `e + 1 + f = 0`.
+fn is_decimal_tie(value: f64, fraction_digits: usize) -> bool {
+    let bits = value.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let mut mantissa = bits & 0x000f_ffff_ffff_ffff;
+    let mut exponent = if biased == 0 {
+        -1074
+    } else {
+        mantissa |= 1 << 52;
+        biased - 1075
+    };
+    if mantissa == 0 {
+        return false;
+    }
+    let zeros = mantissa.trailing_zeros();
+    mantissa >>= zeros;
+    exponent += i64::from(zeros);
+    debug_assert!(mantissa % 2 == 1);
+    exponent + 1 + fraction_digits as i64 == 0
+}
+
+#[inline]
+pub(crate) fn write_u64(out: &mut String, value: u64) {
+    out.push_str(itoa::Buffer::new().format(value));
+}
+
+#[inline]
 pub(crate) fn write_i64(out: &mut String, value: i64) {
-    let _ = write!(out, "{value}");
+    out.push_str(itoa::Buffer::new().format(value));
 }
 
 /// Help text escapes `\` and newline; label values also escape `"`.
 pub(crate) fn escape_into(out: &mut String, text: &str, escape_quote: bool) {
+    let special = |byte: &u8| *byte == b'\\' || *byte == b'\n' || (escape_quote && *byte == b'"');
+    if !text.as_bytes().iter().any(special) {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -148,12 +329,48 @@ mod tests {
     #[test]
     fn floats_read_back_by_prometheus() {
         assert_eq!(f64_text(0.0), "0");
+        assert_eq!(f64_text(-0.0), "-0");
         assert_eq!(f64_text(42.0), "42");
         assert_eq!(f64_text(-1.5), "-1.5");
         assert_eq!(f64_text(0.005), "0.005");
+        assert_eq!(f64_text(1e-7), "0.0000001");
+        assert_eq!(f64_text(1e21), "1000000000000000000000");
         assert_eq!(f64_text(f64::INFINITY), "+Inf");
         assert_eq!(f64_text(f64::NEG_INFINITY), "-Inf");
         assert_eq!(f64_text(f64::NAN), "NaN");
+    }
+
+    /// The shortcuts write exactly what `Display` writes, over values of every magnitude.
+    #[test]
+    fn fast_floats_equal_display() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200_000 {
+            let bits = next();
+            let candidates = [
+                f64::from_bits(bits),
+                (bits % 1_000_000) as f64 / 1000.0,
+                (bits % 10_000) as f64 * 0.1,
+                (bits >> 11) as f64,
+                -((bits % 100_000) as f64) / 7.0,
+                // Creation and exemplar timestamps: 16 or 17 significant digits.
+                1.7e9 + (bits % 1_000_000_000) as f64 * 1e-9,
+                // ... and in whole microseconds, as they are kept.
+                (1_700_000_000_000_000 + bits % 1_000_000_000_000) as f64 / 1e6,
+                -((bits % 10_000_000) as f64) / 1e6,
+                (bits % 100_000) as f64 / 1e6,
+                // Exact ties at 17 digits: quarters of integers near 2^50.
+                (bits >> 14) as f64 + 0.25 * (bits % 4) as f64,
+            ];
+            for value in candidates.into_iter().filter(|value| value.is_finite()) {
+                assert_eq!(f64_text(value), format!("{value}"), "{value:?}");
+            }
+        }
     }
 
     #[test]
@@ -164,14 +381,5 @@ mod tests {
         let mut help = String::new();
         escape_into(&mut help, "say \"hi\"\\\n", false);
         assert_eq!(help, r#"say "hi"\\\n"#);
-    }
-
-    #[test]
-    fn renders_label_pairs_in_order() {
-        assert_eq!(
-            render_label_pairs(&["method", "path"], &["GET", "/a\"b"]),
-            r#"method="GET",path="/a\"b""#
-        );
-        assert_eq!(render_label_pairs::<&str>(&[], &[]), "");
     }
 }

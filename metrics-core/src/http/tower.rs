@@ -201,6 +201,10 @@ impl HttpMetricsLayer {
             config: config.clone(),
             method: method_label(request.method()),
             endpoint,
+            trace: request
+                .headers()
+                .get("traceparent")
+                .and_then(|value| TraceContext::parse(value.as_bytes())),
             started: Instant::now(),
         }
     }
@@ -440,7 +444,47 @@ struct Active {
     config: Arc<Config>,
     method: &'static str,
     endpoint: Endpoint,
+    /// The caller's W3C trace context: the duration's exemplar, so that a slow bucket on a
+    /// dashboard leads to the trace that caused it.
+    trace: Option<TraceContext>,
     started: Instant,
+}
+
+/// The trace id and parent span id of a W3C `traceparent` header
+/// (`00-<32 hex digits>-<16 hex digits>-<2 hex digits>`), kept as lowercase hex without
+/// allocating.
+struct TraceContext {
+    trace_id: [u8; 32],
+    span_id: [u8; 16],
+}
+
+impl TraceContext {
+    fn parse(header: &[u8]) -> Option<TraceContext> {
+        let header = header.trim_ascii();
+        // version(2) - trace id(32) - span id(16) - flags(2)
+        if header.len() != 55 || [2, 35, 52].iter().any(|&dash| header[dash] != b'-') {
+            return None;
+        }
+        let hex = |bytes: &[u8]| bytes.iter().all(u8::is_ascii_hexdigit);
+        let (version, trace, span, flags) =
+            (&header[..2], &header[3..35], &header[36..52], &header[53..]);
+        if !(hex(version) && hex(trace) && hex(span) && hex(flags))
+            || version.eq_ignore_ascii_case(b"ff")
+            || trace.iter().all(|&byte| byte == b'0')
+            || span.iter().all(|&byte| byte == b'0')
+        {
+            return None;
+        }
+        let mut context = TraceContext {
+            trace_id: [0; 32],
+            span_id: [0; 16],
+        };
+        context.trace_id.copy_from_slice(trace);
+        context.span_id.copy_from_slice(span);
+        context.trace_id.make_ascii_lowercase();
+        context.span_id.make_ascii_lowercase();
+        Some(context)
+    }
 }
 
 impl Active {
@@ -451,10 +495,21 @@ impl Active {
             .requests
             .with_label_values(&[self.method, endpoint, status])
             .inc();
-        metrics
-            .duration
-            .with_label_values(&[self.method, endpoint])
-            .observe(self.started.elapsed().as_secs_f64());
+        let duration = metrics.duration.with_label_values(&[self.method, endpoint]);
+        let seconds = self.started.elapsed().as_secs_f64();
+        match &self.trace {
+            Some(trace) => {
+                // Hex digits only, 48 characters with the names: within the exemplar limit,
+                // and the observation is recorded whatever happens to the exemplar.
+                let trace_id = std::str::from_utf8(&trace.trace_id).unwrap_or_default();
+                let span_id = std::str::from_utf8(&trace.span_id).unwrap_or_default();
+                let _ = duration.observe_with_exemplar(
+                    seconds,
+                    &[("trace_id", trace_id), ("span_id", span_id)],
+                );
+            }
+            None => duration.observe(seconds),
+        }
     }
 }
 

@@ -4,16 +4,13 @@ use std::marker::PhantomData;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use prometheus::proto;
-
-use crate::encoding::text::{const_label_pairs, series_labels};
+use crate::encoding::series_labels::series_labels;
+use crate::encoding::{Encoder, Labels};
 use crate::labels::key::LabelKey;
 use crate::labels::series::SeriesTable;
 use crate::labels::series_ref::SeriesRef;
-use crate::labels::vec::{
-    DEFAULT_MAX_SERIES, ValuesHasher, collect_series, encode_series, overflow_series,
-};
-use crate::metrics::metric::label_pair;
+use crate::labels::vec::{DEFAULT_MAX_SERIES, ValuesHasher, encode_series, overflow_series};
+use crate::metrics::metric::desc_pairs;
 use crate::own::overflow;
 use crate::sync::const_fn;
 use crate::{Collect, Descriptor, Error, LabelSet, Metric, MetricType};
@@ -256,47 +253,20 @@ impl<L: LabelSet + 'static, M: Metric, const C: usize> Collect for Family<L, M, 
         M::TYPE
     }
 
-    fn encode_text(&self, out: &mut String) {
-        for (metric, labels) in self.closed_series() {
-            metric.__encode_text(self.desc.name, labels, out);
+    fn encode(&self, encoder: &mut dyn Encoder) {
+        for (index, (metric, rendered)) in self.closed_series().enumerate() {
+            let pairs = |f: &mut dyn FnMut(&str, &str)| {
+                desc_pairs(
+                    self.desc,
+                    (0..L::LEN).map(|label| L::closed_value(index, label)),
+                    f,
+                )
+            };
+            metric.__encode(&Labels::new(rendered, &pairs), encoder);
         }
         // Empty for a closed set, unless a hand-written `LabelSet` gave an index out of range:
         // those series are then exposed too, not lost.
-        encode_series(&self.open, |metric, labels| {
-            metric.__encode_text(self.desc.name, labels, out)
-        });
-    }
-
-    fn encode_openmetrics(&self, out: &mut String) {
-        for (metric, labels) in self.closed_series() {
-            metric.__encode_openmetrics(self.desc.name, labels, out);
-        }
-        // Empty for a closed set, unless a hand-written `LabelSet` gave an index out of range:
-        // those series are then exposed too, not lost.
-        encode_series(&self.open, |metric, labels| {
-            metric.__encode_openmetrics(self.desc.name, labels, out)
-        });
-    }
-
-    fn collect(&self) -> Vec<proto::Metric> {
-        let mut metrics: Vec<proto::Metric> = self
-            .closed
-            .iter()
-            .enumerate()
-            .map(|(index, metric)| {
-                let mut pairs = const_label_pairs(self.desc);
-                pairs.extend(
-                    self.desc
-                        .labels
-                        .iter()
-                        .zip(closed_values::<L>(index))
-                        .map(|(name, value)| label_pair(name, value)),
-                );
-                metric.__to_proto(pairs)
-            })
-            .collect();
-        metrics.extend(collect_series(self.desc, &self.open));
-        metrics
+        encode_series(self.desc, &self.open, encoder);
     }
 
     fn label_values(&self) -> Vec<crate::metrics::metric::LabelValues> {

@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use crate::Descriptor;
-use crate::encoding::text::series_labels;
+use crate::encoding::series_labels::series_labels;
 use crate::labels::series::SeriesKey;
 use crate::labels::vec::ValuesHasher;
 

@@ -4,13 +4,12 @@ use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 use foldhash::fast::FixedState;
-use prometheus::proto;
 
-use crate::encoding::text::const_label_pairs;
+use crate::encoding::{Encoder, Labels};
 use crate::labels::key::LabelKey;
 use crate::labels::series::{Overflow, SeriesTable};
 use crate::labels::series_ref::SeriesRef;
-use crate::metrics::metric::label_pair;
+use crate::metrics::metric::desc_pairs;
 use crate::own::overflow;
 use crate::sync::const_fn;
 use crate::{
@@ -27,6 +26,9 @@ pub type GaugeVec<const N: usize> = MetricVec<Gauge, N>;
 pub type IntGaugeVec<const N: usize> = MetricVec<IntGauge, N>;
 /// A labelled histogram with `N` labels. See [`MetricVec`].
 pub type HistogramVec<const N: usize> = MetricVec<Histogram, N>;
+/// A labelled native histogram with `N` labels. See [`MetricVec`] and
+/// [`NativeHistogram`](crate::NativeHistogram).
+pub type NativeHistogramVec<const N: usize> = MetricVec<crate::NativeHistogram, N>;
 /// A labelled summary with `N` labels. See [`MetricVec`] and [`Summary`](crate::Summary).
 pub type SummaryVec<const N: usize> = MetricVec<crate::Summary, N>;
 
@@ -278,36 +280,19 @@ impl<M: Metric, const N: usize> MetricVec<M, N> {
     }
 }
 
-/// Writes every exposed series of a string-keyed table.
+/// Describes every exposed series of a string-keyed table to `encoder`, in label order.
 pub(crate) fn encode_series<M: Metric>(
-    series: &SeriesTable<LabelKey, M>,
-    mut encode: impl FnMut(&M, &str),
-) {
-    for series in series.scrape().iter() {
-        encode(&series.metric, series.key().labels());
-    }
-}
-
-/// The protobuf form of every exposed series of a string-keyed table.
-pub(crate) fn collect_series<M: Metric>(
     desc: &'static Descriptor,
     series: &SeriesTable<LabelKey, M>,
-) -> Vec<proto::Metric> {
-    let pairs = |values: &mut dyn Iterator<Item = &str>| {
-        let mut pairs = const_label_pairs(desc);
-        pairs.extend(
-            desc.labels
-                .iter()
-                .zip(values)
-                .map(|(name, value)| label_pair(name, value)),
-        );
-        pairs
-    };
-    series
-        .scrape()
-        .iter()
-        .map(|series| series.metric.__to_proto(pairs(&mut series.key().values())))
-        .collect()
+    encoder: &mut dyn Encoder,
+) {
+    for series in series.scrape().iter() {
+        let key = series.key();
+        let pairs = |f: &mut dyn FnMut(&str, &str)| desc_pairs(desc, key.values(), f);
+        series
+            .metric
+            .__encode(&Labels::new(key.labels(), &pairs), encoder);
+    }
 }
 
 impl<M: Metric, const N: usize> Collect for MetricVec<M, N> {
@@ -319,19 +304,7 @@ impl<M: Metric, const N: usize> Collect for MetricVec<M, N> {
         M::TYPE
     }
 
-    fn encode_text(&self, out: &mut String) {
-        encode_series(&self.series, |metric, labels| {
-            metric.__encode_text(self.desc.name, labels, out)
-        });
-    }
-
-    fn encode_openmetrics(&self, out: &mut String) {
-        encode_series(&self.series, |metric, labels| {
-            metric.__encode_openmetrics(self.desc.name, labels, out)
-        });
-    }
-
-    fn collect(&self) -> Vec<proto::Metric> {
-        collect_series(self.desc, &self.series)
+    fn encode(&self, encoder: &mut dyn Encoder) {
+        encode_series(self.desc, &self.series, encoder);
     }
 }

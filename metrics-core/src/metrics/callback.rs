@@ -1,10 +1,8 @@
 //! Metrics whose value is read from a function at scrape time.
 
-use prometheus::proto;
-
-use crate::encoding::openmetrics::counter_sample_name;
-use crate::encoding::text::{const_label_pairs, series_labels, write_f64, write_sample_prefix};
-use crate::metrics::metric::MetricType;
+use crate::encoding::series_labels::series_labels;
+use crate::encoding::{CounterSample, Encoder, Labels, Value};
+use crate::metrics::metric::{MetricType, desc_pairs};
 use crate::{Collect, Descriptor};
 
 /// The numbers a `callback` of a [`GaugeFn`] or [`CounterFn`] may return; integers above
@@ -110,37 +108,22 @@ macro_rules! callback_metric {
                 MetricType::$metric_type
             }
 
-            fn encode_text(&self, out: &mut String) {
-                let labels = series_labels::<&str>(self.desc, &[]);
-                write_sample_prefix(out, self.desc.name, "", &labels);
-                write_f64(out, self.get());
-                out.push('\n');
-            }
-
-            fn encode_openmetrics(&self, out: &mut String) {
-                let labels = series_labels::<&str>(self.desc, &[]);
+            fn encode(&self, encoder: &mut dyn Encoder) {
+                let rendered = series_labels::<&str>(self.desc, &[]);
+                let pairs = |f: &mut dyn FnMut(&str, &str)| desc_pairs(self.desc, [], f);
+                let labels = Labels::new(&rendered, &pairs);
+                let value = Value::Float(self.get());
                 if MetricType::$metric_type == MetricType::Counter {
-                    let (family, suffix) = counter_sample_name(self.desc.name);
-                    write_sample_prefix(out, family, suffix, &labels);
+                    // The function's counter has no known start: no `_created`.
+                    let sample = CounterSample {
+                        value,
+                        created: None,
+                        exemplar: None,
+                    };
+                    encoder.counter(&labels, &sample);
                 } else {
-                    write_sample_prefix(out, self.desc.name, "", &labels);
+                    encoder.gauge(&labels, value);
                 }
-                write_f64(out, self.get());
-                out.push('\n');
-            }
-
-            fn collect(&self) -> Vec<proto::Metric> {
-                let mut metric = proto::Metric::from_label(const_label_pairs(self.desc));
-                if MetricType::$metric_type == MetricType::Counter {
-                    let mut counter = proto::Counter::default();
-                    counter.set_value(self.get());
-                    metric.set_counter(counter);
-                } else {
-                    let mut gauge = proto::Gauge::default();
-                    gauge.set_value(self.get());
-                    metric.set_gauge(gauge);
-                }
-                vec![metric]
             }
         }
     };

@@ -1,11 +1,9 @@
 //! Counters: values that only go up.
 
-use prometheus::proto;
-
-use crate::encoding::openmetrics::{counter_sample_name, write_created};
-use crate::encoding::text::{write_f64, write_sample_prefix, write_u64};
+use crate::encoding::{CounterSample, Encoder, Labels, Value};
 use crate::metrics::atomic::AtomicF64;
 use crate::metrics::created::Created;
+use crate::metrics::exemplar::LazySlot;
 use crate::metrics::metric::{impl_collect_for_metric, sealed};
 use crate::own::rejected;
 use crate::sync::{AtomicU64, Ordering, const_fn};
@@ -32,6 +30,8 @@ pub struct Counter {
     value: AtomicF64,
     /// When the counter last started from zero, for OpenMetrics' `_created`.
     created: Created,
+    /// The recent exemplar, allocated with the first one.
+    exemplar: LazySlot,
 }
 
 impl Counter {
@@ -42,6 +42,7 @@ impl Counter {
                 desc,
                 value: AtomicF64::zero(),
                 created: Created::with_process(),
+                exemplar: LazySlot::new(),
             }
         }
     }
@@ -81,6 +82,33 @@ impl Counter {
         Ok(())
     }
 
+    /// Adds `delta` and keeps `exemplar` (label pairs such as `[("trace_id", id)]`) as the
+    /// counter's recent exemplar, exposed in OpenMetrics and protobuf.
+    ///
+    /// The increment is made even when the exemplar is refused (labels longer than
+    /// [`MAX_EXEMPLAR_LABEL_CHARS`](crate::MAX_EXEMPLAR_LABEL_CHARS) characters, or an invalid
+    /// label name): the error says so. A negative or NaN `delta` is refused as by
+    /// [`try_inc_by`](Self::try_inc_by), with no exemplar.
+    ///
+    /// ```
+    /// use metrics_core::{metric, Counter};
+    ///
+    /// /// Seconds of audio transcoded.
+    /// #[metric]
+    /// static DOC_AUDIO_SECONDS_TOTAL: Counter;
+    /// # fn main() {
+    ///
+    /// DOC_AUDIO_SECONDS_TOTAL.inc_by_with_exemplar(2.5, &[("trace_id", "4bf92f3577b34da6")]).unwrap();
+    /// let text = metrics_core::registry().render_openmetrics();
+    /// assert!(text.contains("doc_audio_seconds_total 2.5 # {trace_id=\"4bf92f3577b34da6\"} 2.5 "));
+    /// # }
+    /// ```
+    #[inline]
+    pub fn inc_by_with_exemplar(&self, delta: f64, exemplar: &[(&str, &str)]) -> Result<(), Error> {
+        self.try_inc_by(delta)?;
+        self.exemplar.record(self.desc.name, exemplar, delta)
+    }
+
     /// The current value.
     #[inline]
     pub fn get(&self) -> f64 {
@@ -91,6 +119,7 @@ impl Counter {
     pub fn reset(&self) {
         self.value.set(0.0);
         self.created.reset();
+        self.exemplar.clear();
     }
 }
 
@@ -110,26 +139,15 @@ impl Metric for Counter {
         self.reset();
     }
 
-    fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
-        write_sample_prefix(out, name, "", labels);
-        write_f64(out, self.get());
-        out.push('\n');
-    }
-
-    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
-        let (family, suffix) = counter_sample_name(name);
-        write_sample_prefix(out, family, suffix, labels);
-        write_f64(out, self.get());
-        out.push('\n');
-        write_created(out, family, labels, self.created.get());
-    }
-
-    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {
-        let mut counter = proto::Counter::default();
-        counter.set_value(self.get());
-        let mut metric = proto::Metric::from_label(labels);
-        metric.set_counter(counter);
-        metric
+    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
+        encoder.counter(
+            labels,
+            &CounterSample {
+                value: Value::Float(self.get()),
+                created: Some(self.created.get()),
+                exemplar: self.exemplar.get(),
+            },
+        );
     }
 }
 
@@ -157,6 +175,8 @@ pub struct IntCounter {
     value: AtomicU64,
     /// When the counter last started from zero, for OpenMetrics' `_created`.
     created: Created,
+    /// The recent exemplar, allocated with the first one.
+    exemplar: LazySlot,
 }
 
 impl IntCounter {
@@ -167,6 +187,7 @@ impl IntCounter {
                 desc,
                 value: AtomicU64::new(0),
                 created: Created::with_process(),
+                exemplar: LazySlot::new(),
             }
         }
     }
@@ -183,6 +204,55 @@ impl IntCounter {
         self.value.fetch_add(delta, Ordering::Relaxed);
     }
 
+    /// Adds `delta` with the current OpenTelemetry span's `trace_id` and `span_id` as the
+    /// exemplar (feature `otel`), or without one outside such a span.
+    #[cfg(feature = "otel")]
+    pub fn inc_by_with_current_trace(&self, delta: u64) -> Result<(), Error> {
+        crate::trace_exemplar::with_current_trace(|exemplar| match exemplar {
+            Some(exemplar) => self.inc_by_with_exemplar(delta, exemplar),
+            None => {
+                self.inc_by(delta);
+                Ok(())
+            }
+        })
+    }
+
+    /// Adds one and keeps `exemplar` as the counter's recent exemplar: see
+    /// [`inc_by_with_exemplar`](Self::inc_by_with_exemplar).
+    #[inline]
+    pub fn inc_with_exemplar(&self, exemplar: &[(&str, &str)]) -> Result<(), Error> {
+        self.inc_by_with_exemplar(1, exemplar)
+    }
+
+    /// Adds `delta` and keeps `exemplar` (label pairs such as `[("trace_id", id)]`) as the
+    /// counter's recent exemplar, exposed in OpenMetrics and protobuf, never in the text
+    /// format 0.0.4.
+    ///
+    /// The increment is always made; an exemplar whose labels have more than
+    /// [`MAX_EXEMPLAR_LABEL_CHARS`](crate::MAX_EXEMPLAR_LABEL_CHARS) characters, or an
+    /// invalid label name, is refused with an error that says so.
+    ///
+    /// ```
+    /// use metrics_core::{metric, IntCounter};
+    ///
+    /// /// Voice calls answered.
+    /// #[metric]
+    /// static DOC_CALLS_ANSWERED_TOTAL: IntCounter;
+    /// # fn main() {
+    ///
+    /// DOC_CALLS_ANSWERED_TOTAL.inc_with_exemplar(&[("trace_id", "4bf92f3577b34da6")]).unwrap();
+    /// let long = "x".repeat(200);
+    /// let error = DOC_CALLS_ANSWERED_TOTAL.inc_with_exemplar(&[("trace_id", &long)]).unwrap_err();
+    /// assert!(error.to_string().contains("208 characters"));
+    /// assert_eq!(DOC_CALLS_ANSWERED_TOTAL.get(), 2); // both increments were made
+    /// # }
+    /// ```
+    #[inline]
+    pub fn inc_by_with_exemplar(&self, delta: u64, exemplar: &[(&str, &str)]) -> Result<(), Error> {
+        self.value.fetch_add(delta, Ordering::Relaxed);
+        self.exemplar.record(self.desc.name, exemplar, delta as f64)
+    }
+
     /// The current value.
     #[inline]
     pub fn get(&self) -> u64 {
@@ -193,6 +263,7 @@ impl IntCounter {
     pub fn reset(&self) {
         self.value.store(0, Ordering::Relaxed);
         self.created.reset();
+        self.exemplar.clear();
     }
 }
 
@@ -212,26 +283,15 @@ impl Metric for IntCounter {
         self.reset();
     }
 
-    fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
-        write_sample_prefix(out, name, "", labels);
-        write_u64(out, self.get());
-        out.push('\n');
-    }
-
-    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
-        let (family, suffix) = counter_sample_name(name);
-        write_sample_prefix(out, family, suffix, labels);
-        write_u64(out, self.get());
-        out.push('\n');
-        write_created(out, family, labels, self.created.get());
-    }
-
-    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {
-        let mut counter = proto::Counter::default();
-        counter.set_value(self.get() as f64);
-        let mut metric = proto::Metric::from_label(labels);
-        metric.set_counter(counter);
-        metric
+    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
+        encoder.counter(
+            labels,
+            &CounterSample {
+                value: Value::Unsigned(self.get()),
+                created: Some(self.created.get()),
+                exemplar: self.exemplar.get(),
+            },
+        );
     }
 }
 

@@ -9,11 +9,12 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Seconds since the Unix epoch, now.
+/// Seconds since the Unix epoch, now, in whole microseconds (so that the encoders write them
+/// with their fast path; Prometheus keeps milliseconds).
 pub(crate) fn now() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |elapsed| elapsed.as_secs_f64())
+        .map_or(0.0, |elapsed| elapsed.as_micros() as f64 / 1e6)
 }
 
 /// When the process started, in seconds since the Unix epoch: from `/proc` on Linux, otherwise

@@ -1,8 +1,6 @@
 //! Gauges: values that go up and down.
 
-use prometheus::proto;
-
-use crate::encoding::text::{write_f64, write_i64, write_sample_prefix};
+use crate::encoding::{Encoder, Labels, Value};
 use crate::metrics::atomic::AtomicF64;
 use crate::metrics::inprogress::InProgress;
 use crate::metrics::metric::{impl_collect_for_metric, sealed};
@@ -104,18 +102,8 @@ impl Metric for Gauge {
         self.set(0.0);
     }
 
-    fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
-        write_sample_prefix(out, name, "", labels);
-        write_f64(out, self.get());
-        out.push('\n');
-    }
-
-    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {
-        let mut gauge = proto::Gauge::default();
-        gauge.set_value(self.get());
-        let mut metric = proto::Metric::from_label(labels);
-        metric.set_gauge(gauge);
-        metric
+    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
+        encoder.gauge(labels, Value::Float(self.get()));
     }
 }
 
@@ -214,18 +202,8 @@ impl Metric for IntGauge {
         self.set(0);
     }
 
-    fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
-        write_sample_prefix(out, name, "", labels);
-        write_i64(out, self.get());
-        out.push('\n');
-    }
-
-    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {
-        let mut gauge = proto::Gauge::default();
-        gauge.set_value(self.get() as f64);
-        let mut metric = proto::Metric::from_label(labels);
-        metric.set_gauge(gauge);
-        metric
+    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
+        encoder.gauge(labels, Value::Signed(self.get()));
     }
 }
 

@@ -2,13 +2,12 @@
 
 use std::sync::OnceLock;
 
-use prometheus::proto;
-
-use crate::encoding::openmetrics;
-use crate::encoding::text::{write_bucket, write_f64, write_sample_prefix, write_u64};
+use crate::encoding::{Encoder, HistogramSample, Labels};
 use crate::metrics::atomic::AtomicF64;
 use crate::metrics::created::Created;
+use crate::metrics::exemplar::{self, ExemplarSlot};
 use crate::metrics::metric::{impl_collect_for_metric, sealed};
+use crate::metrics::native_histogram::NativeSample;
 use crate::metrics::timer::{Observer, Timer};
 use crate::own::rejected;
 use crate::sync::{AtomicU64, Ordering, const_fn};
@@ -47,6 +46,8 @@ pub struct Histogram {
     sum: AtomicF64,
     /// When the histogram started from zero, for OpenMetrics' `_created`.
     created: Created,
+    /// The recent exemplar of each bucket, allocated with the first exemplar.
+    exemplars: OnceLock<Box<[ExemplarSlot]>>,
 }
 
 impl Histogram {
@@ -58,6 +59,7 @@ impl Histogram {
                 counts: OnceLock::new(),
                 sum: AtomicF64::zero(),
                 created: Created::with_process(),
+                exemplars: OnceLock::new(),
             }
         }
     }
@@ -84,6 +86,65 @@ impl Histogram {
     /// Records one observation, or returns [`Error::InvalidValue`] for NaN.
     #[inline]
     pub fn try_observe(&self, value: f64) -> Result<(), Error> {
+        self.observe_into_bucket(value).map(|_| ())
+    }
+
+    /// Records one observation and keeps `exemplar` (label pairs such as
+    /// `[("trace_id", id)]`) as the recent exemplar of the bucket it falls in, exposed in
+    /// OpenMetrics and protobuf, never in the text format 0.0.4.
+    ///
+    /// The observation is recorded even when the exemplar is refused (labels longer than
+    /// [`MAX_EXEMPLAR_LABEL_CHARS`](crate::MAX_EXEMPLAR_LABEL_CHARS) characters, or an invalid
+    /// label name): the error says so. NaN is refused as by
+    /// [`try_observe`](Self::try_observe). A bucket's exemplar is replaced once it is
+    /// [`EXEMPLAR_MIN_INTERVAL_SECONDS`](crate::EXEMPLAR_MIN_INTERVAL_SECONDS) old.
+    ///
+    /// ```
+    /// use metrics_core::{metric, Histogram};
+    ///
+    /// /// Time to set up a voice call.
+    /// #[metric(buckets = [0.5, 1.0])]
+    /// static DOC_CALL_SETUP_SECONDS: Histogram;
+    ///
+    /// # fn main() {
+    /// DOC_CALL_SETUP_SECONDS.observe_with_exemplar(0.7, &[("trace_id", "0af7651916cd43dd")]).unwrap();
+    /// let text = metrics_core::registry().render_openmetrics();
+    /// assert!(text.contains(
+    ///     "doc_call_setup_seconds_bucket{le=\"1.0\"} 1 # {trace_id=\"0af7651916cd43dd\"} 0.7 "
+    /// ));
+    /// # }
+    /// ```
+    #[inline]
+    pub fn observe_with_exemplar(
+        &self,
+        value: f64,
+        exemplar: &[(&str, &str)],
+    ) -> Result<(), Error> {
+        let bucket = self.observe_into_bucket(value)?;
+        let slots = self.exemplars.get_or_init(|| {
+            (0..=self.desc.buckets.len())
+                .map(|_| ExemplarSlot::default())
+                .collect()
+        });
+        exemplar::record(&slots[bucket], self.desc.name, exemplar, value)
+    }
+
+    /// Records one observation with the current OpenTelemetry span's `trace_id` and `span_id`
+    /// as its exemplar (feature `otel`; the span is `tracing`'s current one, linked to
+    /// OpenTelemetry by `tracing-opentelemetry`). Outside such a span it is a plain
+    /// [`try_observe`](Self::try_observe). Timers and `#[timed]` observe this way when the
+    /// feature is on, so a traced handler gets exemplars without code.
+    #[cfg(feature = "otel")]
+    pub fn observe_with_current_trace(&self, value: f64) -> Result<(), Error> {
+        crate::trace_exemplar::with_current_trace(|exemplar| match exemplar {
+            Some(exemplar) => self.observe_with_exemplar(value, exemplar),
+            None => self.try_observe(value),
+        })
+    }
+
+    /// Records one observation and returns the index of its bucket.
+    #[inline]
+    fn observe_into_bucket(&self, value: f64) -> Result<usize, Error> {
         if value.is_nan() {
             return Err(Error::InvalidValue {
                 metric: self.desc.name,
@@ -95,7 +156,7 @@ impl Histogram {
         let bucket = self.desc.buckets.partition_point(|bound| *bound < value);
         self.counts()[bucket].fetch_add(1, Ordering::Relaxed);
         self.sum.add(value);
-        Ok(())
+        Ok(bucket)
     }
 
     /// Starts a [`Timer`] that observes the elapsed seconds into this histogram when dropped.
@@ -129,6 +190,9 @@ impl Histogram {
         }
         self.sum.set(0.0);
         self.created.reset();
+        for slot in self.exemplars.get().into_iter().flatten() {
+            slot.clear();
+        }
     }
 
     /// The bucket upper bounds, without the implicit `+Inf`.
@@ -153,8 +217,17 @@ impl Histogram {
 }
 
 impl Observer for Histogram {
+    #[cfg(not(feature = "otel"))]
     fn observe_seconds(&self, seconds: f64) {
         self.observe(seconds);
+    }
+
+    #[cfg(feature = "otel")]
+    fn observe_seconds(&self, seconds: f64) {
+        // A trace context always fits the exemplar limit: only the value can be refused.
+        if let Err(error @ Error::InvalidValue { .. }) = self.observe_with_current_trace(seconds) {
+            rejected::record(&error);
+        }
     }
 }
 
@@ -174,57 +247,32 @@ impl Metric for Histogram {
         self.reset();
     }
 
-    fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
-        let cumulative = self.cumulative_counts();
-        let bounds = self.desc.buckets.iter().copied().chain([f64::INFINITY]);
-        for (bound, count) in bounds.zip(&cumulative) {
-            write_bucket(out, name, labels, bound, *count);
-        }
-        write_sample_prefix(out, name, "_sum", labels);
-        write_f64(out, self.get_sample_sum());
-        out.push('\n');
-        write_sample_prefix(out, name, "_count", labels);
-        write_u64(out, cumulative.last().copied().unwrap_or(0));
-        out.push('\n');
+    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
+        self.describe(labels, encoder, None);
     }
+}
 
-    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
+impl Histogram {
+    /// Describes this series to `encoder`, with the native buckets of a
+    /// [`NativeHistogram`](crate::NativeHistogram) when it is the classic part of one.
+    pub(crate) fn describe(
+        &self,
+        labels: &Labels<'_>,
+        encoder: &mut dyn Encoder,
+        native: Option<&NativeSample>,
+    ) {
         let cumulative = self.cumulative_counts();
-        let bounds = self.desc.buckets.iter().copied().chain([f64::INFINITY]);
-        for (bound, count) in bounds.zip(&cumulative) {
-            openmetrics::write_bucket(out, name, labels, bound, *count);
-        }
-        write_sample_prefix(out, name, "_count", labels);
-        write_u64(out, cumulative.last().copied().unwrap_or(0));
-        out.push('\n');
-        write_sample_prefix(out, name, "_sum", labels);
-        write_f64(out, self.get_sample_sum());
-        out.push('\n');
-        openmetrics::write_created(out, name, labels, self.created.get());
-    }
-
-    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {
-        let cumulative = self.cumulative_counts();
-        let mut histogram = proto::Histogram::default();
-        histogram.set_sample_count(cumulative.last().copied().unwrap_or(0));
-        histogram.set_sample_sum(self.get_sample_sum());
-        // The protobuf form leaves `+Inf` implicit: it is the sample count.
-        histogram.set_bucket(
-            self.desc
-                .buckets
-                .iter()
-                .zip(&cumulative)
-                .map(|(bound, count)| {
-                    let mut bucket = proto::Bucket::default();
-                    bucket.set_upper_bound(*bound);
-                    bucket.set_cumulative_count(*count);
-                    bucket
-                })
-                .collect(),
+        encoder.histogram(
+            labels,
+            &HistogramSample {
+                bounds: self.desc.buckets,
+                cumulative: &cumulative,
+                sum: self.get_sample_sum(),
+                created: Some(self.created.get()),
+                exemplars: self.exemplars.get().map_or(&[], |slots| &slots[..]),
+                native,
+            },
         );
-        let mut metric = proto::Metric::from_label(labels);
-        metric.set_histogram(histogram);
-        metric
     }
 }
 

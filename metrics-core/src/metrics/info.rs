@@ -2,10 +2,9 @@
 
 use std::sync::{PoisonError, RwLock};
 
-use prometheus::proto;
-
-use crate::encoding::text::{const_label_pairs, series_labels, write_sample_prefix};
-use crate::metrics::metric::{MetricType, label_pair};
+use crate::encoding::series_labels::series_labels;
+use crate::encoding::{Encoder, Labels, Value};
+use crate::metrics::metric::{MetricType, desc_pairs};
 use crate::{Collect, Descriptor};
 
 /// Facts about the running program (a version, a configuration, a peer's identity) exposed as
@@ -78,31 +77,13 @@ impl<const N: usize> Collect for Info<N> {
     }
 
     /// The same line in both formats: the `_info` suffix stays on the sample.
-    fn encode_text(&self, out: &mut String) {
+    fn encode(&self, encoder: &mut dyn Encoder) {
         let values = self.values.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some((labels, _)) = values.as_ref() {
-            write_sample_prefix(out, self.desc.name, "", labels);
-            out.push_str("1\n");
+        if let Some((rendered, values)) = values.as_ref() {
+            let pairs = |f: &mut dyn FnMut(&str, &str)| {
+                desc_pairs(self.desc, values.iter().map(String::as_str), f)
+            };
+            encoder.gauge(&Labels::new(rendered, &pairs), Value::Unsigned(1));
         }
-    }
-
-    fn collect(&self) -> Vec<proto::Metric> {
-        let values = self.values.read().unwrap_or_else(PoisonError::into_inner);
-        let Some((_, values)) = values.as_ref() else {
-            return Vec::new();
-        };
-        let mut labels = const_label_pairs(self.desc);
-        labels.extend(
-            self.desc
-                .labels
-                .iter()
-                .zip(values)
-                .map(|(name, value)| label_pair(name, value)),
-        );
-        let mut gauge = proto::Gauge::default();
-        gauge.set_value(1.0);
-        let mut metric = proto::Metric::from_label(labels);
-        metric.set_gauge(gauge);
-        vec![metric]
     }
 }

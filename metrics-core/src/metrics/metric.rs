@@ -3,6 +3,7 @@
 use prometheus::proto;
 
 use crate::Descriptor;
+use crate::encoding::{Encoder, Labels};
 
 /// The kind of a metric family, as written on its `# TYPE` line (the naming rules' type).
 pub use metrics_naming::MetricType;
@@ -15,6 +16,14 @@ pub(crate) fn proto_type(metric_type: MetricType) -> proto::MetricType {
         MetricType::Summary => proto::MetricType::SUMMARY,
         _ => proto::MetricType::GAUGE,
     }
+}
+
+/// A `prometheus` protobuf label pair, for families handed to the `prometheus` crate's model.
+pub(crate) fn label_pair(name: &str, value: &str) -> proto::LabelPair {
+    let mut pair = proto::LabelPair::default();
+    pair.set_name(name.to_owned());
+    pair.set_value(value.to_owned());
+    pair
 }
 
 /// One series' worth of metric: the unlabelled types ([`IntCounter`](crate::IntCounter),
@@ -35,19 +44,9 @@ pub trait Metric: Send + Sync + 'static + sealed::Sealed {
     #[doc(hidden)]
     fn __reset(&self);
 
-    /// Writes this series' sample lines. `labels` is the rendered label list, possibly empty.
+    /// Describes this series' samples to `encoder`, under `labels`.
     #[doc(hidden)]
-    fn __encode_text(&self, name: &str, labels: &str, out: &mut String);
-
-    /// Writes this series' sample lines in OpenMetrics; the same as the text format unless the
-    /// type differs there (counters and histograms add `_created`).
-    #[doc(hidden)]
-    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
-        self.__encode_text(name, labels, out);
-    }
-
-    #[doc(hidden)]
-    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric;
+    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder);
 }
 
 pub(crate) mod sealed {
@@ -64,17 +63,9 @@ pub trait Collect: Send + Sync + 'static {
     /// The family's `# TYPE`.
     fn metric_type(&self) -> MetricType;
 
-    /// Appends the family's sample lines (without `# HELP`/`# TYPE`) in the text format.
-    fn encode_text(&self, out: &mut String);
-
-    /// The family's series as protobuf metrics, for `prometheus` encoders and interop.
-    fn collect(&self) -> Vec<proto::Metric>;
-
-    /// Appends the family's sample lines (without the header) in OpenMetrics 1.0.0. The default
-    /// writes the text format's lines, which are valid OpenMetrics for gauges.
-    fn encode_openmetrics(&self, out: &mut String) {
-        self.encode_text(out);
-    }
+    /// Describes every series of the family to `encoder`, which the registry has just
+    /// given the family's name, help and type.
+    fn encode(&self, encoder: &mut dyn Encoder);
 
     /// Every label the family's series carry, with its values when they form a closed set
     /// (enums, `bool`, a state set's states, a constant label), for the
@@ -112,28 +103,30 @@ macro_rules! impl_collect_for_metric {
                 <Self as $crate::Metric>::TYPE
             }
 
-            fn encode_text(&self, out: &mut String) {
-                let labels = $crate::encoding::text::series_labels::<&str>(self.desc, &[]);
-                $crate::Metric::__encode_text(self, self.desc.name, &labels, out);
-            }
-
-            fn collect(&self) -> Vec<::prometheus::proto::Metric> {
-                let labels = $crate::encoding::text::const_label_pairs(self.desc);
-                vec![$crate::Metric::__to_proto(self, labels)]
-            }
-
-            fn encode_openmetrics(&self, out: &mut String) {
-                let labels = $crate::encoding::text::series_labels::<&str>(self.desc, &[]);
-                $crate::Metric::__encode_openmetrics(self, self.desc.name, &labels, out);
+            fn encode(&self, encoder: &mut dyn $crate::encoding::Encoder) {
+                let rendered =
+                    $crate::encoding::series_labels::series_labels::<&str>(self.desc, &[]);
+                let pairs = |f: &mut dyn FnMut(&str, &str)| {
+                    $crate::metrics::metric::desc_pairs(self.desc, [], f)
+                };
+                let labels = $crate::encoding::Labels::new(&rendered, &pairs);
+                $crate::Metric::__encode(self, &labels, encoder);
             }
         }
     };
 }
 pub(crate) use impl_collect_for_metric;
 
-pub(crate) fn label_pair(name: &str, value: &str) -> proto::LabelPair {
-    let mut pair = proto::LabelPair::default();
-    pair.set_name(name.to_owned());
-    pair.set_value(value.to_owned());
-    pair
+/// Calls `f` with a descriptor's constant labels, then its label names with `values`.
+pub(crate) fn desc_pairs<'v>(
+    desc: &Descriptor,
+    values: impl IntoIterator<Item = &'v str>,
+    f: &mut dyn FnMut(&str, &str),
+) {
+    for (name, value) in desc.options.const_labels {
+        f(name, value);
+    }
+    for (name, value) in desc.labels.iter().zip(values) {
+        f(name, value);
+    }
 }

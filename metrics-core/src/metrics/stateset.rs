@@ -3,10 +3,10 @@
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use prometheus::proto;
-
-use crate::encoding::text::{const_label_pairs, escape_into, series_labels};
-use crate::metrics::metric::{MetricType, label_pair};
+use crate::encoding::series_labels::series_labels;
+use crate::encoding::text::escape_into;
+use crate::encoding::{Encoder, Labels, Value};
+use crate::metrics::metric::{MetricType, desc_pairs};
 use crate::{Collect, Descriptor, Error};
 
 /// The state something is in, out of a fixed list: one series per state, labelled with the
@@ -181,34 +181,17 @@ impl<E: 'static> Collect for StateSet<E> {
         MetricType::StateSet
     }
 
-    fn encode_text(&self, out: &mut String) {
+    fn encode(&self, encoder: &mut dyn Encoder) {
         let current = self.current.load(Ordering::Relaxed);
         for (index, state) in self.states().iter().enumerate() {
-            crate::encoding::text::write_sample_prefix(
-                out,
-                self.desc.name,
-                "",
-                &self.state_labels(state),
-            );
-            out.push_str(if index == current { "1\n" } else { "0\n" });
+            let rendered = self.state_labels(state);
+            let pairs = |f: &mut dyn FnMut(&str, &str)| {
+                desc_pairs(self.desc, [], f);
+                f(self.desc.name, state);
+            };
+            let value = Value::Unsigned(u64::from(index == current));
+            encoder.gauge(&Labels::new(&rendered, &pairs), value);
         }
-    }
-
-    fn collect(&self) -> Vec<proto::Metric> {
-        let current = self.current.load(Ordering::Relaxed);
-        self.states()
-            .iter()
-            .enumerate()
-            .map(|(index, state)| {
-                let mut labels = const_label_pairs(self.desc);
-                labels.push(label_pair(self.desc.name, state));
-                let mut gauge = proto::Gauge::default();
-                gauge.set_value(if index == current { 1.0 } else { 0.0 });
-                let mut metric = proto::Metric::from_label(labels);
-                metric.set_gauge(gauge);
-                metric
-            })
-            .collect()
     }
 
     fn label_values(&self) -> Vec<crate::metrics::metric::LabelValues> {

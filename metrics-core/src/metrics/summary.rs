@@ -4,11 +4,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use prometheus::proto;
-
 use crate::desc::Objective;
-use crate::encoding::openmetrics;
-use crate::encoding::text::{write_f64, write_sample_prefix, write_u64};
+use crate::encoding::{Encoder, Labels, SummarySample};
 use crate::metrics::atomic::AtomicF64;
 use crate::metrics::created::Created;
 use crate::metrics::metric::{impl_collect_for_metric, sealed};
@@ -287,37 +284,21 @@ impl Summary {
         self.desc.options.objectives
     }
 
-    fn encode(&self, name: &str, labels: &str, out: &mut String, openmetrics: bool) {
-        for (quantile, value) in self.get_quantiles() {
-            out.push_str(name);
-            out.push('{');
-            if !labels.is_empty() {
-                out.push_str(labels);
-                out.push(',');
-            }
-            out.push_str("quantile=\"");
-            if openmetrics {
-                openmetrics::write_float(out, quantile);
-            } else {
-                write_f64(out, quantile);
-            }
-            out.push_str("\"} ");
-            write_f64(out, value);
-            out.push('\n');
-        }
+    fn describe(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
+        let quantiles = self.get_quantiles();
         // Read the count before the sum: an observation racing with the scrape then shows in
         // the sum, never in the count alone.
         let count = self.get_sample_count();
         let sum = self.get_sample_sum();
-        write_sample_prefix(out, name, "_sum", labels);
-        write_f64(out, sum);
-        out.push('\n');
-        write_sample_prefix(out, name, "_count", labels);
-        write_u64(out, count);
-        out.push('\n');
-        if openmetrics {
-            openmetrics::write_created(out, name, labels, self.created.get());
-        }
+        encoder.summary(
+            labels,
+            &SummarySample {
+                quantiles: &quantiles,
+                sum,
+                count,
+                created: Some(self.created.get()),
+            },
+        );
     }
 }
 
@@ -348,32 +329,8 @@ impl Metric for Summary {
         self.created.reset();
     }
 
-    fn __encode_text(&self, name: &str, labels: &str, out: &mut String) {
-        self.encode(name, labels, out, false);
-    }
-
-    fn __encode_openmetrics(&self, name: &str, labels: &str, out: &mut String) {
-        self.encode(name, labels, out, true);
-    }
-
-    fn __to_proto(&self, labels: Vec<proto::LabelPair>) -> proto::Metric {
-        let mut summary = proto::Summary::default();
-        summary.set_quantile(
-            self.get_quantiles()
-                .into_iter()
-                .map(|(quantile, value)| {
-                    let mut q = proto::Quantile::default();
-                    q.set_quantile(quantile);
-                    q.set_value(value);
-                    q
-                })
-                .collect(),
-        );
-        summary.set_sample_count(self.get_sample_count());
-        summary.set_sample_sum(self.get_sample_sum());
-        let mut metric = proto::Metric::from_label(labels);
-        metric.set_summary(summary);
-        metric
+    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
+        self.describe(labels, encoder);
     }
 }
 

@@ -1,9 +1,8 @@
 //! `<crate>_build_info`: which version of a crate is running, as labels on a sample of value 1.
 
-use prometheus::proto;
-
-use crate::encoding::text::{render_label_pairs, write_sample_prefix};
-use crate::metrics::metric::{MetricType, label_pair};
+use crate::encoding::series_labels::render_label_pairs;
+use crate::encoding::{Encoder, Labels, Value};
+use crate::metrics::metric::MetricType;
 use crate::{Collect, Descriptor};
 
 /// Declares `<crate>_build_info{version="<crate version>", ...} 1` for the calling crate,
@@ -74,25 +73,14 @@ impl Collect for BuildInfo {
         MetricType::Info
     }
 
-    /// The same line in both formats: the `_info` suffix stays on the sample.
-    fn encode_text(&self, out: &mut String) {
-        let labels = render_label_pairs(self.desc.labels, self.values);
-        write_sample_prefix(out, self.desc.name, "", &labels);
-        out.push_str("1\n");
-    }
-
-    fn collect(&self) -> Vec<proto::Metric> {
-        let labels = self
-            .desc
-            .labels
-            .iter()
-            .zip(self.values)
-            .map(|(name, value)| label_pair(name, value))
-            .collect();
-        let mut gauge = proto::Gauge::default();
-        gauge.set_value(1.0);
-        let mut metric = proto::Metric::from_label(labels);
-        metric.set_gauge(gauge);
-        vec![metric]
+    /// One sample of value 1; its name keeps the `_info` suffix in every format.
+    fn encode(&self, encoder: &mut dyn Encoder) {
+        let rendered = render_label_pairs(self.desc.labels, self.values);
+        let pairs = |f: &mut dyn FnMut(&str, &str)| {
+            for (name, value) in self.desc.labels.iter().zip(self.values) {
+                f(name, value);
+            }
+        };
+        encoder.gauge(&Labels::new(&rendered, &pairs), Value::Unsigned(1));
     }
 }

@@ -4,10 +4,7 @@
 //! not available (another OS), their families are exposed without samples rather than with
 //! wrong values.
 
-use prometheus::proto;
-
-use crate::encoding::openmetrics::{counter_sample_name, write_created};
-use crate::encoding::text::{write_f64, write_sample_prefix};
+use crate::encoding::{CounterSample, Encoder, Labels, Value};
 use crate::metrics::metric::MetricType;
 use crate::own::procfs;
 use crate::registry::{Entry, METRICS};
@@ -29,44 +26,21 @@ impl Collect for Computed {
         self.metric_type
     }
 
-    fn encode_text(&self, out: &mut String) {
-        if let Some(value) = (self.read)() {
-            write_sample_prefix(out, self.desc.name, "", "");
-            write_f64(out, value);
-            out.push('\n');
-        }
-    }
-
-    fn encode_openmetrics(&self, out: &mut String) {
+    fn encode(&self, encoder: &mut dyn Encoder) {
         let Some(value) = (self.read)() else {
             return;
         };
+        let labels = Labels::new("", &|_| {});
         if self.metric_type == MetricType::Counter {
-            let (family, suffix) = counter_sample_name(self.desc.name);
-            write_sample_prefix(out, family, suffix, "");
-            write_f64(out, value);
-            out.push('\n');
-            write_created(out, family, "", crate::metrics::created::process_start());
+            let sample = CounterSample {
+                value: Value::Float(value),
+                created: Some(crate::metrics::created::process_start()),
+                exemplar: None,
+            };
+            encoder.counter(&labels, &sample);
         } else {
-            self.encode_text(out);
+            encoder.gauge(&labels, Value::Float(value));
         }
-    }
-
-    fn collect(&self) -> Vec<proto::Metric> {
-        let Some(value) = (self.read)() else {
-            return Vec::new();
-        };
-        let mut metric = proto::Metric::default();
-        if self.metric_type == MetricType::Counter {
-            let mut counter = proto::Counter::default();
-            counter.set_value(value);
-            metric.set_counter(counter);
-        } else {
-            let mut gauge = proto::Gauge::default();
-            gauge.set_value(value);
-            metric.set_gauge(gauge);
-        }
-        vec![metric]
     }
 }
 
