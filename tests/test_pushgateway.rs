@@ -46,6 +46,15 @@ fn job_lines(addr: &str) -> Vec<String> {
     lines_starting(&request(addr, "GET", "/metrics", &[]).text(), "batch_")
 }
 
+/// Waits until the gateway shows exactly `expected` for the job: it applies pushes and deletes
+/// asynchronously (a delete is answered 202 before it is applied).
+fn assert_job_lines<S: AsRef<str>>(addr: &str, expected: &[S]) {
+    let expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
+    eventually(&format!("the gateway shows {expected:?}"), || {
+        job_lines(addr) == expected
+    });
+}
+
 /// The lines of an exposition that start with `prefix`, sorted.
 fn lines_starting(text: &str, prefix: &str) -> Vec<String> {
     let mut lines: Vec<String> = text
@@ -105,13 +114,12 @@ fn push_push_add_and_delete_with_grouping_keys() {
         .only(&["batch_rows_imported_total", "batch_last_success_seconds"]);
     pusher.push().unwrap();
     let grouping = r#"instance="db-1",job="nightly_import",path="/var/data""#;
-    let lines = job_lines(&addr);
-    assert_eq!(
-        lines,
-        [
+    assert_job_lines(
+        &addr,
+        &[
             format!("batch_last_success_seconds{{{grouping}}} 1.7e+09"),
             format!("batch_rows_imported_total{{{grouping}}} 1200"),
-        ]
+        ],
     );
 
     // push-add (POST) replaces only the families it sends.
@@ -124,12 +132,12 @@ fn push_push_add_and_delete_with_grouping_keys() {
         .only(&["batch_rows_imported_total"])
         .push_add()
         .unwrap();
-    assert_eq!(
-        job_lines(&addr),
-        [
+    assert_job_lines(
+        &addr,
+        &[
             format!("batch_last_success_seconds{{{grouping}}} 1.7e+09"),
             format!("batch_rows_imported_total{{{grouping}}} 1234"),
-        ]
+        ],
     );
 
     // push (PUT) replaces the whole group.
@@ -140,9 +148,9 @@ fn push_push_add_and_delete_with_grouping_keys() {
         .only(&["batch_rows_imported_total"])
         .push()
         .unwrap();
-    assert_eq!(
-        job_lines(&addr),
-        [format!("batch_rows_imported_total{{{grouping}}} 1234")]
+    assert_job_lines(
+        &addr,
+        &[format!("batch_rows_imported_total{{{grouping}}} 1234")],
     );
 
     // Another group of the same job is separate; deleting one leaves the other.
@@ -153,9 +161,9 @@ fn push_push_add_and_delete_with_grouping_keys() {
         .push()
         .unwrap();
     pusher.delete().unwrap();
-    assert_eq!(
-        job_lines(&addr),
-        [r#"batch_rows_imported_total{instance="db-2",job="nightly_import"} 1234"#]
+    assert_job_lines(
+        &addr,
+        &[r#"batch_rows_imported_total{instance="db-2",job="nightly_import"} 1234"#],
     );
 
     // The gateway's refusals come back as errors with its status and message.
