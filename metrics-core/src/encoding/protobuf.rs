@@ -298,6 +298,7 @@ fn to_exemplar(exemplar: &Exemplar) -> proto::Exemplar {
 /// time, which join the registry as `prometheus` collectors): described to a
 /// [`ProtobufEncoder`], then read back through the wire format they share. A family without
 /// series is still a family, with no metrics.
+#[cfg(any(feature = "tower", feature = "metrics-facade"))]
 pub(crate) fn to_prometheus_family(family: &dyn crate::Collect) -> prometheus::proto::MetricFamily {
     use prost::Message as _;
     use protobuf::Message as _;

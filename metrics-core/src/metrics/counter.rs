@@ -208,7 +208,7 @@ impl IntCounter {
     /// exemplar (feature `otel`), or without one outside such a span.
     #[cfg(feature = "otel")]
     pub fn inc_by_with_current_trace(&self, delta: u64) -> Result<(), Error> {
-        crate::trace_exemplar::with_current_trace(|exemplar| match exemplar {
+        crate::metrics::trace_exemplar::with_current_trace(|exemplar| match exemplar {
             Some(exemplar) => self.inc_by_with_exemplar(delta, exemplar),
             None => {
                 self.inc_by(delta);

@@ -136,7 +136,7 @@ impl Histogram {
     /// feature is on, so a traced handler gets exemplars without code.
     #[cfg(feature = "otel")]
     pub fn observe_with_current_trace(&self, value: f64) -> Result<(), Error> {
-        crate::trace_exemplar::with_current_trace(|exemplar| match exemplar {
+        crate::metrics::trace_exemplar::with_current_trace(|exemplar| match exemplar {
             Some(exemplar) => self.observe_with_exemplar(value, exemplar),
             None => self.try_observe(value),
         })

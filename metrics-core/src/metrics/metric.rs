@@ -1,5 +1,6 @@
 //! The traits that tie metric types to the registry.
 
+#[cfg(any(feature = "tower", feature = "metrics-facade"))]
 use prometheus::proto;
 
 use crate::Descriptor;
@@ -9,6 +10,7 @@ use crate::encoding::{Encoder, Labels};
 pub use metrics_naming::MetricType;
 
 /// The `prometheus` protobuf type of a family of this type: info and state sets are gauges.
+#[cfg(any(feature = "tower", feature = "metrics-facade"))]
 pub(crate) fn proto_type(metric_type: MetricType) -> proto::MetricType {
     match metric_type {
         MetricType::Counter => proto::MetricType::COUNTER,
@@ -19,6 +21,7 @@ pub(crate) fn proto_type(metric_type: MetricType) -> proto::MetricType {
 }
 
 /// A `prometheus` protobuf label pair, for families handed to the `prometheus` crate's model.
+#[cfg(feature = "metrics-facade")]
 pub(crate) fn label_pair(name: &str, value: &str) -> proto::LabelPair {
     let mut pair = proto::LabelPair::default();
     pair.set_name(name.to_owned());
