@@ -85,8 +85,8 @@ fn counters_gauges_and_histograms_land_in_the_registry_in_every_format() {
          facade_job_seconds_bucket{le=\"0.5\"} 1\n\
          facade_job_seconds_bucket{le=\"2.0\"} 2\n\
          facade_job_seconds_bucket{le=\"+Inf\"} 3\n\
-         facade_job_seconds_sum 10.25\n\
          facade_job_seconds_count 3\n\
+         facade_job_seconds_sum 10.25\n\
          # HELP facade_jobs Jobs finished, by queue.\n\
          # TYPE facade_jobs counter\n\
          facade_jobs_total{queue=\"mail\",tier=\"free\"} 3\n\
