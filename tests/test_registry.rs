@@ -53,7 +53,7 @@ fn metrics_of_every_linked_crate_are_in_the_one_registry() {
             "{expected} missing from {names:?}"
         );
     }
-    assert_eq!(names.len(), 24, "unexpected families: {names:?}");
+    assert_eq!(names.len(), 25, "unexpected families: {names:?}");
     assert_eq!(registry().check(), Ok(()));
     assert!(registry().duplicates().is_empty());
 }

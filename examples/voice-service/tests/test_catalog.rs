@@ -75,6 +75,7 @@ fn the_json_catalog_lists_every_metric_with_its_source() {
             "tokio_total_park",
             "tokio_workers",
             "voice_active_calls",
+            "voice_call_duration_native_seconds",
             "voice_call_duration_seconds",
             "voice_call_errors_total",
             "voice_call_setup_seconds",
@@ -154,13 +155,13 @@ fn the_markdown_catalog_has_a_row_per_metric() {
         [
             "# Metrics",
             "",
-            "35 metrics.",
+            "36 metrics.",
             "",
             "| Metric | Type | Unit | Labels | Buckets | Help | Defined at |",
             "|---|---|---|---|---|---|---|",
         ]
     );
-    assert_eq!(lines.len(), 6 + 35);
+    assert_eq!(lines.len(), 6 + 36);
     let row = |name: &str| {
         *lines
             .iter()
