@@ -381,19 +381,20 @@ fn in_progress_guards_decrement_on_return_and_on_panic() {
 
 #[test]
 fn set_to_current_time_is_unix_seconds() {
-    let before = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64();
+    // The time is kept in whole microseconds: compare in microseconds.
+    let micros = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros()
+    };
+    let before = micros();
     TYPES_LAST_SYNC_TIMESTAMP_SECONDS.set_to_current_time();
-    let after = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64();
-    let value = TYPES_LAST_SYNC_TIMESTAMP_SECONDS.get();
+    let after = micros();
+    let value = (TYPES_LAST_SYNC_TIMESTAMP_SECONDS.get() * 1e6).round() as u128;
     assert!(
         before <= value && value <= after,
-        "{before} <= {value} <= {after}"
+        "{before} <= {value} <= {after} (microseconds)"
     );
 }
 
