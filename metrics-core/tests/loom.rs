@@ -347,8 +347,9 @@ fn series_table_lookup_against_a_removal_and_a_scrape() {
                 family.with_label_values(&["a"]).inc();
             })
         };
-        let mut text = String::new();
-        family.encode_text(&mut text);
+        let text = sample_lines("loom_removed_total", MetricType::Counter, |encoder| {
+            family.encode(encoder)
+        });
         assert!(text.contains("{peer=\"b\"} 1\n"), "{text}");
         let seen = user.join().unwrap();
         remover.join().unwrap();
@@ -389,14 +390,17 @@ fn series_table_lookup_against_idle_expiry() {
         family.with_label_values(&["a"]).inc();
         // A tick of the clock, then a minute: "a" is idle enough at the next scrape.
         metrics_core::__set_loom_clock(minute / 8);
-        family.encode_text(&mut String::new());
+        sample_lines("loom_idle_total", MetricType::Counter, |encoder| {
+            family.encode(encoder)
+        });
         metrics_core::__set_loom_clock(minute + minute / 4);
         let user = {
             let family = Arc::clone(&family);
             thread::spawn(move || family.with_label_values(&["a"]).inc())
         };
-        let mut text = String::new();
-        family.encode_text(&mut text);
+        let text = sample_lines("loom_idle_total", MetricType::Counter, |encoder| {
+            family.encode(encoder)
+        });
         user.join().unwrap();
         let value = family.with_label_values(&["a"]).get();
         if text.is_empty() {
