@@ -152,6 +152,49 @@ fn dev_dependency_cycle_builds_and_runtime_check_reports_duplicates() {
     }
 }
 
+/// The cross-crate duplicate fails the link with every other installed toolchain too (one per
+/// compiler version; the same-crate duplicate and the lints are `tests/ui` cases, which
+/// `test_ui` builds with each of them). Dev profile: the others are the same mechanism.
+#[test]
+fn duplicate_across_crates_fails_with_every_installed_toolchain() {
+    let current = toolchains::current();
+    let others: Vec<_> = toolchains::installed()
+        .into_iter()
+        .filter(|toolchain| toolchain.version != current.version)
+        .collect();
+    if others.is_empty() {
+        common::notice(
+            "test_duplicates: skipped the other toolchains: `rustup toolchain list` shows no \
+             compiler other than the one running the tests",
+        );
+    }
+    for toolchain in others {
+        let output = toolchain
+            .cargo()
+            .args(["build", "--color=never", "-p", "fixture-dup-app"])
+            .current_dir(fixtures())
+            .env(
+                "CARGO_TARGET_DIR",
+                target_dir().join(format!("build-{}", toolchain.name)),
+            )
+            .output()
+            .expect("cargo runs");
+        let stderr = text(&output.stderr);
+        let with = &toolchain.version;
+        assert!(
+            !output.status.success(),
+            "{with}: the duplicate linked\n{stderr}"
+        );
+        assert_eq!(
+            stderr
+                .matches(&format!("duplicate symbol: {SYMBOL}"))
+                .count(),
+            1,
+            "{with}:\n{stderr}"
+        );
+    }
+}
+
 /// Module level only, for the case a trybuild case cannot build: the body of a `#[test]` fn,
 /// which exists only when the crate is compiled as a test. Built by every installed toolchain
 /// (one per compiler version), since the guarantee must not depend on one compiler.
