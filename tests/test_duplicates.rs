@@ -230,3 +230,68 @@ fn metric_inside_test_fn_fails_cargo_check() {
         );
     }
 }
+
+/// The namespace comes from `[package.metadata.metrics]` in Cargo.toml, which cargo alone
+/// does not watch: the crate's first `#[metric]` makes the crate depend on the file (the
+/// others do not repeat it), so changing the namespace rebuilds the crate and renames every
+/// metric. The first declaration here is compiled out by its `cfg`, which must not take the
+/// dependency with it. Built in a copy under the target directory, since the test edits it.
+#[test]
+fn changing_the_namespace_in_cargo_toml_rebuilds_the_crate() {
+    let crate_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("namespace-rebuild");
+    let _ = std::fs::remove_dir_all(&crate_dir);
+    std::fs::create_dir_all(crate_dir.join("src")).expect("a fresh directory");
+    std::fs::copy(fixtures().join("Cargo.lock"), crate_dir.join("Cargo.lock"))
+        .expect("the fixtures' lock file");
+    std::fs::write(
+        crate_dir.join("src/main.rs"),
+        "use metrics_core::{metric, IntCounter};\n\n\
+         /// Never compiled.\n#[metric]\n#[cfg(any())]\nstatic NEVER_TOTAL: IntCounter;\n\n\
+         /// Jobs run.\n#[metric]\nstatic JOBS_TOTAL: IntCounter;\n\n\
+         mod queue {\n    use metrics_core::{metric, IntGauge};\n\n    \
+         /// Jobs waiting.\n    #[metric]\n    pub static QUEUE_DEPTH: IntGauge;\n}\n\n\
+         fn main() {\n    JOBS_TOTAL.inc();\n    queue::QUEUE_DEPTH.set(2);\n    \
+         print!(\"{}\", metrics_core::registry().render());\n}\n",
+    )
+    .expect("writable");
+    let manifest = |namespace: &str| {
+        format!(
+            "[package]\nname = \"fixture-namespace-rebuild\"\nversion = \"0.0.0\"\n\
+             edition = \"2024\"\npublish = false\n\n\
+             [dependencies]\nmetrics-core = {{ path = {core:?}, default-features = false }}\n\n\
+             [package.metadata.metrics]\nnamespace = \"{namespace}\"\n\n\
+             # Not part of the repository's workspace; the fixtures' profile, so that their \
+             dependencies are reused.\n[workspace]\n\n\
+             [profile.dev]\ndebug = false\n\n[profile.dev.package.\"*\"]\ndebug = false\n",
+            core = Path::new(env!("CARGO_MANIFEST_DIR")).join("metrics-core"),
+        )
+    };
+    let run = || {
+        let output = Command::new(env!("CARGO"))
+            .args(["run", "--quiet", "--color=never"])
+            .current_dir(&crate_dir)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env_remove("CARGO_BUILD_TARGET")
+            .output()
+            .expect("cargo runs");
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        // The crate's own metrics, without metrics-core's.
+        text(&output.stdout)
+            .split_inclusive('\n')
+            .filter(|line| !line.contains(" metrics_core_"))
+            .collect::<String>()
+    };
+    let exposition = |namespace: &str| {
+        format!(
+            "# HELP {namespace}_jobs_total Jobs run.\n# TYPE {namespace}_jobs_total counter\n\
+             {namespace}_jobs_total 1\n\
+             # HELP {namespace}_queue_depth Jobs waiting.\n# TYPE {namespace}_queue_depth gauge\n\
+             {namespace}_queue_depth 2\n"
+        )
+    };
+
+    std::fs::write(crate_dir.join("Cargo.toml"), manifest("before")).expect("writable");
+    assert_eq!(run(), exposition("before"));
+    std::fs::write(crate_dir.join("Cargo.toml"), manifest("after")).expect("writable");
+    assert_eq!(run(), exposition("after"));
+}

@@ -2,7 +2,7 @@
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::{Attribute, PathArguments, Type, parse_quote};
+use syn::{PathArguments, Type, parse_quote};
 
 use crate::ast::{Kind, MetricStatic};
 use crate::attr;
@@ -32,6 +32,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         span = ident.span()
     );
     let name = &checked.name;
+    let id = Literal::u64_suffixed(name_id(name));
     let help = &checked.help;
     let labels = &checked.labels;
     let labels = match &checked.family {
@@ -87,10 +88,10 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
         None => quote!(&__METRIC_DESCRIPTOR),
     };
     // Adding or changing the namespace in Cargo.toml must rebuild the crate: depending on the
-    // file makes rustc (and so cargo) track it.
+    // file makes rustc (and so cargo) track it. One dependency per crate is enough, so only
+    // the crate's first `#[metric]` writes it, outside its `cfg`s (see `namespace::track`).
     let manifest = checked.track_manifest.then(|| {
         quote! {
-            #(#cfgs)*
             const _: &[u8] = ::core::include_bytes!(::core::concat!(
                 ::core::env!("CARGO_MANIFEST_DIR"),
                 "/Cargo.toml"
@@ -101,7 +102,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
     // that name too, so that a gauge or histogram `x` fails the build the same way a duplicate
     // does.
     let family = metrics_naming::family_name(name, checked.kind.metric_type());
-    let link_checks = link_checks(ident, family, &cfgs);
+    let link_checks = link_checks(ident, family);
     let new = match &checked.family {
         // A closed label set's series are a `static` array built at compile time, so that a
         // lookup is an index; an open one's array is empty.
@@ -154,21 +155,23 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
                     options: #options,
                 };
             // Named through `self::`, which fails inside a fn body or block (see `link_checks`).
-            ::metrics_core::__private::module_level_only(self::#module_level, #name);
+            ::metrics_core::__private::module_level_only(self::#module_level, #id);
             #new
         };
 
-        // The name of the metric, at module level under a name that reads as the rule.
+        // The metric's name, hashed, at module level under a name that reads as the rule.
         #(#cfgs)*
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        const #module_level: &str = #name;
+        const #module_level: u64 = #id;
 
-        // The element of the link-time list (see `metrics_core::__private::entry!`).
+        // The element of the link-time list (see `metrics_core::__private::entry!`) and the
+        // duplicate checks, in one block.
         #(#cfgs)*
-        ::metrics_core::__private::entry!(#ident);
-
-        #link_checks
+        const _: () = {
+            ::metrics_core::__private::entry!(#ident);
+            #link_checks
+        };
 
         #manifest
     }
@@ -235,7 +238,7 @@ fn options(checked: &Checked) -> TokenStream {
 /// a rule of the language or of linkers, not on the wording of one compiler's diagnostics:
 ///
 /// - Module level only (written by `expand`): a const `NAME_must_be_declared_at_module_level`
-///   holding the metric's name is declared next to the static, whose initializer names it back
+///   holding the metric's name (hashed) is declared next to the static, whose initializer names it back
 ///   through `self::`. Items inside a fn body, closure or const block are not
 ///   members of the module, so from there the path does not resolve ("cannot find value
 ///   `NAME_must_be_declared_at_module_level` in module `self`", at the static's name). The
@@ -243,7 +246,7 @@ fn options(checked: &Checked) -> TokenStream {
 ///   shares its Rust name with one at module level (and finds that one's const) is refused as
 ///   well.
 /// - Same family twice in one crate: two `#[macro_export]` macros land in the crate root under
-///   one name, whichever modules declare them, and rustc refuses the second, pointing at both
+///   one name, whichever modules (or `const _` blocks) declare them, and rustc refuses the second, pointing at both
 ///   declarations. The name reads as the message: `metric_x_total_or_x_is_declared_twice_...`,
 ///   x being the family (the name without `_total` for a counter), since a counter `x_total`
 ///   and a gauge `x` are one OpenMetrics family.
@@ -253,11 +256,11 @@ fn options(checked: &Checked) -> TokenStream {
 ///   elsewhere by a `#[used]` static under `export_name`. So each duplicated metric gives one
 ///   "duplicate symbol" line.
 ///
-/// The items themselves are written by `metrics_core::__private::link_checks!`, so that an
+/// The link symbol is written by `metrics_core::__private::link_checks!`, so that an
 /// expansion does not repeat the target lists. The link symbol is left out of `cfg(test)`
 /// builds: a crate's unit tests link the crate a second time when a dev-dependency depends on
 /// it, and that is not a conflict.
-fn link_checks(ident: &Ident, family: &str, cfgs: &[&Attribute]) -> TokenStream {
+fn link_checks(ident: &Ident, family: &str) -> TokenStream {
     let symbol = format!(
         "metric `{family}_total` or `{family}` is defined in two linked crates: \
          rename one, or give one another `name`"
@@ -274,16 +277,23 @@ fn link_checks(ident: &Ident, family: &str, cfgs: &[&Attribute]) -> TokenStream 
         span = ident.span()
     );
     quote! {
-        #(#cfgs)*
         #[doc(hidden)]
         #[macro_export]
         macro_rules! #same_crate_macro {
             () => {};
         }
 
-        #(#cfgs)*
         ::metrics_core::__private::link_checks!(#symbol, #asm);
     }
+}
+
+/// The metric's name as the module-level check compares it: FNV-1a, 64 bits. Two metrics
+/// whose names hash alike would also have to share a Rust name, one of them in a fn body, for
+/// the check to miss one.
+fn name_id(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// `IntCounterVec` becomes `IntCounterVec<N>`, N being the number of labels, so that

@@ -13,17 +13,42 @@
 //! Only that table, written as a `[package.metadata.metrics]` section with `key = "value"`
 //! lines, is read; anything else in it is a compile error rather than silently ignored.
 
+use std::cell::Cell;
+use std::ffi::OsString;
 use std::path::Path;
 
 pub struct Namespace {
     pub prefix: String,
 }
 
-/// Whether the macro runs under cargo, which sets `CARGO_MANIFEST_DIR`: the expansion then
-/// depends on the manifest, so that adding or changing the namespace rebuilds the crate
-/// (cargo alone does not rebuild a crate when only its `[package.metadata]` changes).
-pub fn has_manifest() -> bool {
-    std::env::var_os("CARGO_MANIFEST_DIR").is_some()
+/// Whether this expansion makes the crate depend on its manifest, so that adding or changing
+/// the namespace rebuilds the crate (cargo alone does not rebuild a crate when only its
+/// `[package.metadata]` changes). Only under cargo, which sets `CARGO_MANIFEST_DIR`, and only
+/// for the first `#[metric]` of the crate: one dependency is enough, and each one cost about a
+/// tenth of `cargo check`'s time on a crate of metrics.
+///
+/// "First" is remembered per thread and per crate. rustc expands a crate's macros on one
+/// thread, in one process; where it did not (a fresh thread or process per expansion), more
+/// expansions than the first would write the dependency, which costs time and is still right.
+pub fn track() -> bool {
+    let Some(directory) = std::env::var_os("CARGO_MANIFEST_DIR") else {
+        return false;
+    };
+    let krate = (directory, std::env::var_os("CARGO_CRATE_NAME"));
+    TRACKED.with(|tracked| tracked.replace(Some(krate.clone())) != Some(krate))
+}
+
+type Crate = (OsString, Option<OsString>);
+
+thread_local! {
+    static TRACKED: Cell<Option<Crate>> = const { Cell::new(None) };
+}
+
+/// Forgets which crate the manifest dependency was written for, so that the next expansion on
+/// this thread writes it again (each expansion snapshot starts afresh).
+#[cfg(test)]
+pub fn forget_tracked() {
+    TRACKED.with(|tracked| tracked.set(None));
 }
 
 const SECTION: &str = "[package.metadata.metrics]";

@@ -46,6 +46,7 @@ fn declarations(source: &str) -> Vec<(TokenStream, TokenStream)> {
 }
 
 fn expand_file(source: &str) -> String {
+    crate::namespace::forget_tracked();
     let mut expanded = TokenStream::new();
     for (args, item) in declarations(source) {
         expanded.extend(crate::expand::metric(args, item).expect("the declaration is valid"));

@@ -249,7 +249,7 @@ pub fn check(item: &MetricStatic, args: Args) -> syn::Result<Checked> {
         schema: args.schema.map(|(schema, _)| schema),
         max_buckets: args.max_buckets.map(|(count, _)| count),
         zero_threshold: args.zero_threshold.map(|(threshold, _)| threshold),
-        track_manifest: crate::namespace::has_manifest(),
+        track_manifest: crate::namespace::track(),
     })
 }
 

@@ -15,23 +15,25 @@ static VOICE_CALLS_REJECTED_TOTAL: IntCounter = {
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_CALLS_REJECTED_TOTAL_must_be_declared_at_module_level,
-        "voice_calls_rejected_total",
+        8367923795062335055u64,
     );
     <IntCounter>::__new(&__METRIC_DESCRIPTOR)
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-const VOICE_CALLS_REJECTED_TOTAL_must_be_declared_at_module_level: &str = "voice_calls_rejected_total";
-::metrics_core::__private::entry!(VOICE_CALLS_REJECTED_TOTAL);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! metric_voice_calls_rejected_total_or_voice_calls_rejected_is_declared_twice_rename_one_or_give_one_another_name {
-    () => {};
-}
-::metrics_core::__private::link_checks!(
-    "metric `voice_calls_rejected_total` or `voice_calls_rejected` is defined in two linked crates: rename one, or give one another `name`",
-    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_calls_rejected_total` or `voice_calls_rejected` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_calls_rejected_total` or `voice_calls_rejected` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
-);
+const VOICE_CALLS_REJECTED_TOTAL_must_be_declared_at_module_level: u64 = 8367923795062335055u64;
+const _: () = {
+    ::metrics_core::__private::entry!(VOICE_CALLS_REJECTED_TOTAL);
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! metric_voice_calls_rejected_total_or_voice_calls_rejected_is_declared_twice_rename_one_or_give_one_another_name {
+        () => {};
+    }
+    ::metrics_core::__private::link_checks!(
+        "metric `voice_calls_rejected_total` or `voice_calls_rejected` is defined in two linked crates: rename one, or give one another `name`",
+        ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_calls_rejected_total` or `voice_calls_rejected` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_calls_rejected_total` or `voice_calls_rejected` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+    );
+};
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );

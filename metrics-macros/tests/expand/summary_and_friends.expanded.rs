@@ -29,23 +29,25 @@ pub static SETUP_SECONDS: Summary = {
     };
     ::metrics_core::__private::module_level_only(
         self::SETUP_SECONDS_must_be_declared_at_module_level,
-        "calls_setup_seconds",
+        15823094343621393326u64,
     );
     <Summary>::__new(&__METRIC_DESCRIPTOR)
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-const SETUP_SECONDS_must_be_declared_at_module_level: &str = "calls_setup_seconds";
-::metrics_core::__private::entry!(SETUP_SECONDS);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! metric_calls_setup_seconds_total_or_calls_setup_seconds_is_declared_twice_rename_one_or_give_one_another_name {
-    () => {};
-}
-::metrics_core::__private::link_checks!(
-    "metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`",
-    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
-);
+const SETUP_SECONDS_must_be_declared_at_module_level: u64 = 15823094343621393326u64;
+const _: () = {
+    ::metrics_core::__private::entry!(SETUP_SECONDS);
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! metric_calls_setup_seconds_total_or_calls_setup_seconds_is_declared_twice_rename_one_or_give_one_another_name {
+        () => {};
+    }
+    ::metrics_core::__private::link_checks!(
+        "metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`",
+        ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `calls_setup_seconds_total` or `calls_setup_seconds` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+    );
+};
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
@@ -67,26 +69,25 @@ static VOICE_ROUTER_STATE: StateSet = {
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_ROUTER_STATE_must_be_declared_at_module_level,
-        "voice_router_state",
+        1408915633194988825u64,
     );
     <StateSet>::__new(&__METRIC_DESCRIPTOR)
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-const VOICE_ROUTER_STATE_must_be_declared_at_module_level: &str = "voice_router_state";
-::metrics_core::__private::entry!(VOICE_ROUTER_STATE);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! metric_voice_router_state_total_or_voice_router_state_is_declared_twice_rename_one_or_give_one_another_name {
-    () => {};
-}
-::metrics_core::__private::link_checks!(
-    "metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`",
-    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
-);
-const _: &[u8] = ::core::include_bytes!(
-    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
-);
+const VOICE_ROUTER_STATE_must_be_declared_at_module_level: u64 = 1408915633194988825u64;
+const _: () = {
+    ::metrics_core::__private::entry!(VOICE_ROUTER_STATE);
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! metric_voice_router_state_total_or_voice_router_state_is_declared_twice_rename_one_or_give_one_another_name {
+        () => {};
+    }
+    ::metrics_core::__private::link_checks!(
+        "metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`",
+        ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_router_state_total` or `voice_router_state` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+    );
+};
 /// Calls waiting for an agent.
 static VOICE_QUEUE_DEPTH: GaugeFn = {
     static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
@@ -101,7 +102,7 @@ static VOICE_QUEUE_DEPTH: GaugeFn = {
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_QUEUE_DEPTH_must_be_declared_at_module_level,
-        "voice_queue_depth",
+        14337911246189082839u64,
     );
     <GaugeFn>::__new(
         &__METRIC_DESCRIPTOR,
@@ -116,20 +117,19 @@ static VOICE_QUEUE_DEPTH: GaugeFn = {
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-const VOICE_QUEUE_DEPTH_must_be_declared_at_module_level: &str = "voice_queue_depth";
-::metrics_core::__private::entry!(VOICE_QUEUE_DEPTH);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! metric_voice_queue_depth_total_or_voice_queue_depth_is_declared_twice_rename_one_or_give_one_another_name {
-    () => {};
-}
-::metrics_core::__private::link_checks!(
-    "metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`",
-    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
-);
-const _: &[u8] = ::core::include_bytes!(
-    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
-);
+const VOICE_QUEUE_DEPTH_must_be_declared_at_module_level: u64 = 14337911246189082839u64;
+const _: () = {
+    ::metrics_core::__private::entry!(VOICE_QUEUE_DEPTH);
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! metric_voice_queue_depth_total_or_voice_queue_depth_is_declared_twice_rename_one_or_give_one_another_name {
+        () => {};
+    }
+    ::metrics_core::__private::link_checks!(
+        "metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`",
+        ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_queue_depth_total` or `voice_queue_depth` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+    );
+};
 /// The configuration.
 static VOICE_CONFIG_INFO: Info<1> = {
     static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
@@ -144,26 +144,25 @@ static VOICE_CONFIG_INFO: Info<1> = {
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_CONFIG_INFO_must_be_declared_at_module_level,
-        "voice_config_info",
+        2494786931872196737u64,
     );
     <Info<1>>::__new(&__METRIC_DESCRIPTOR)
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-const VOICE_CONFIG_INFO_must_be_declared_at_module_level: &str = "voice_config_info";
-::metrics_core::__private::entry!(VOICE_CONFIG_INFO);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! metric_voice_config_total_or_voice_config_is_declared_twice_rename_one_or_give_one_another_name {
-    () => {};
-}
-::metrics_core::__private::link_checks!(
-    "metric `voice_config_total` or `voice_config` is defined in two linked crates: rename one, or give one another `name`",
-    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_config_total` or `voice_config` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_config_total` or `voice_config` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
-);
-const _: &[u8] = ::core::include_bytes!(
-    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
-);
+const VOICE_CONFIG_INFO_must_be_declared_at_module_level: u64 = 2494786931872196737u64;
+const _: () = {
+    ::metrics_core::__private::entry!(VOICE_CONFIG_INFO);
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! metric_voice_config_total_or_voice_config_is_declared_twice_rename_one_or_give_one_another_name {
+        () => {};
+    }
+    ::metrics_core::__private::link_checks!(
+        "metric `voice_config_total` or `voice_config` is defined in two linked crates: rename one, or give one another `name`",
+        ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_config_total` or `voice_config` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_config_total` or `voice_config` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+    );
+};
 /// What the worker is doing.
 static VOICE_WORKER_STATE: StateSet<WorkerState> = {
     static __METRIC_DESCRIPTOR: ::metrics_core::Descriptor = ::metrics_core::Descriptor {
@@ -181,23 +180,22 @@ static VOICE_WORKER_STATE: StateSet<WorkerState> = {
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_WORKER_STATE_must_be_declared_at_module_level,
-        "voice_worker_state",
+        6700787484309864682u64,
     );
     <StateSet<WorkerState>>::__new(&__METRIC_DESCRIPTOR)
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-const VOICE_WORKER_STATE_must_be_declared_at_module_level: &str = "voice_worker_state";
-::metrics_core::__private::entry!(VOICE_WORKER_STATE);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! metric_voice_worker_state_total_or_voice_worker_state_is_declared_twice_rename_one_or_give_one_another_name {
-    () => {};
-}
-::metrics_core::__private::link_checks!(
-    "metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`",
-    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
-);
-const _: &[u8] = ::core::include_bytes!(
-    ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
-);
+const VOICE_WORKER_STATE_must_be_declared_at_module_level: u64 = 6700787484309864682u64;
+const _: () = {
+    ::metrics_core::__private::entry!(VOICE_WORKER_STATE);
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! metric_voice_worker_state_total_or_voice_worker_state_is_declared_twice_rename_one_or_give_one_another_name {
+        () => {};
+    }
+    ::metrics_core::__private::link_checks!(
+        "metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`",
+        ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_worker_state_total` or `voice_worker_state` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+    );
+};

@@ -19,7 +19,7 @@ pub static VOICE_CALLS_TOTAL: Family<
     };
     ::metrics_core::__private::module_level_only(
         self::VOICE_CALLS_TOTAL_must_be_declared_at_module_level,
-        "voice_calls_total",
+        10909922098707557178u64,
     );
     <Family<
         CallStatus,
@@ -34,17 +34,19 @@ pub static VOICE_CALLS_TOTAL: Family<
 };
 #[doc(hidden)]
 #[allow(non_upper_case_globals)]
-const VOICE_CALLS_TOTAL_must_be_declared_at_module_level: &str = "voice_calls_total";
-::metrics_core::__private::entry!(VOICE_CALLS_TOTAL);
-#[doc(hidden)]
-#[macro_export]
-macro_rules! metric_voice_calls_total_or_voice_calls_is_declared_twice_rename_one_or_give_one_another_name {
-    () => {};
-}
-::metrics_core::__private::link_checks!(
-    "metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`",
-    ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
-);
+const VOICE_CALLS_TOTAL_must_be_declared_at_module_level: u64 = 10909922098707557178u64;
+const _: () = {
+    ::metrics_core::__private::entry!(VOICE_CALLS_TOTAL);
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules! metric_voice_calls_total_or_voice_calls_is_declared_twice_rename_one_or_give_one_another_name {
+        () => {};
+    }
+    ::metrics_core::__private::link_checks!(
+        "metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`",
+        ".pushsection .metrics_core_names,\"a\"\n.globl \"metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`\"\n\"metric `voice_calls_total` or `voice_calls` is defined in two linked crates: rename one, or give one another `name`\":\n.popsection"
+    );
+};
 const _: &[u8] = ::core::include_bytes!(
     ::core::concat!(::core::env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")
 );
