@@ -157,6 +157,7 @@
 //! #[metric]
 //! static JOBS_PROCESSED_TOTAL: IntCounter;
 //!
+//! # #[cfg(feature = "server")]
 //! fn main() -> std::io::Result<()> {
 //!     let server = metrics_core::serve("0.0.0.0:9100")?;
 //!     println!("metrics at http://{}/metrics", server.local_addr());
@@ -165,6 +166,8 @@
 //!         std::thread::sleep(std::time::Duration::from_secs(1));
 //!     }
 //! }
+//! # #[cfg(not(feature = "server"))]
+//! # fn main() {}
 //! ```
 //!
 //! # Testing
