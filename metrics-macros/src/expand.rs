@@ -33,6 +33,15 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
     );
     let name = &checked.name;
     let id = Literal::u64_suffixed(name_id(name));
+    // In a fn body that has a static of the same Rust name at module level, the path finds
+    // that one's const, which holds another name: refused while compiling, at the static.
+    let shadowed = format!(
+        "the #[metric] static `{ident}` must be declared at module level, not inside a fn \
+         body, closure or block: move it out of the fn"
+    );
+    let module_level_check = quote_spanned! {ident.span()=>
+        ::metrics_core::__private::module_level_only(self::#module_level, #id, #shadowed);
+    };
     let help = &checked.help;
     let labels = &checked.labels;
     let labels = match &checked.family {
@@ -155,7 +164,7 @@ fn expand(item: &MetricStatic, checked: &Checked) -> TokenStream {
                     options: #options,
                 };
             // Named through `self::`, which fails inside a fn body or block (see `link_checks`).
-            ::metrics_core::__private::module_level_only(self::#module_level, #id);
+            #module_level_check
             #new
         };
 

@@ -16,6 +16,7 @@ static VOICE_CALLS_REJECTED_TOTAL: IntCounter = {
     ::metrics_core::__private::module_level_only(
         self::VOICE_CALLS_REJECTED_TOTAL_must_be_declared_at_module_level,
         8367923795062335055u64,
+        "the #[metric] static `VOICE_CALLS_REJECTED_TOTAL` must be declared at module level, not inside a fn body, closure or block: move it out of the fn",
     );
     <IntCounter>::__new(&__METRIC_DESCRIPTOR)
 };

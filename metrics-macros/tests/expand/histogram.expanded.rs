@@ -16,6 +16,7 @@ pub(crate) static ANSWER_DELAY: Histogram = {
     ::metrics_core::__private::module_level_only(
         self::ANSWER_DELAY_must_be_declared_at_module_level,
         532228589686440254u64,
+        "the #[metric] static `ANSWER_DELAY` must be declared at module level, not inside a fn body, closure or block: move it out of the fn",
     );
     <Histogram>::__new(&__METRIC_DESCRIPTOR)
 };

@@ -30,6 +30,7 @@ pub static SETUP_SECONDS: Summary = {
     ::metrics_core::__private::module_level_only(
         self::SETUP_SECONDS_must_be_declared_at_module_level,
         15823094343621393326u64,
+        "the #[metric] static `SETUP_SECONDS` must be declared at module level, not inside a fn body, closure or block: move it out of the fn",
     );
     <Summary>::__new(&__METRIC_DESCRIPTOR)
 };
@@ -70,6 +71,7 @@ static VOICE_ROUTER_STATE: StateSet = {
     ::metrics_core::__private::module_level_only(
         self::VOICE_ROUTER_STATE_must_be_declared_at_module_level,
         1408915633194988825u64,
+        "the #[metric] static `VOICE_ROUTER_STATE` must be declared at module level, not inside a fn body, closure or block: move it out of the fn",
     );
     <StateSet>::__new(&__METRIC_DESCRIPTOR)
 };
@@ -103,6 +105,7 @@ static VOICE_QUEUE_DEPTH: GaugeFn = {
     ::metrics_core::__private::module_level_only(
         self::VOICE_QUEUE_DEPTH_must_be_declared_at_module_level,
         14337911246189082839u64,
+        "the #[metric] static `VOICE_QUEUE_DEPTH` must be declared at module level, not inside a fn body, closure or block: move it out of the fn",
     );
     <GaugeFn>::__new(
         &__METRIC_DESCRIPTOR,
@@ -145,6 +148,7 @@ static VOICE_CONFIG_INFO: Info<1> = {
     ::metrics_core::__private::module_level_only(
         self::VOICE_CONFIG_INFO_must_be_declared_at_module_level,
         2494786931872196737u64,
+        "the #[metric] static `VOICE_CONFIG_INFO` must be declared at module level, not inside a fn body, closure or block: move it out of the fn",
     );
     <Info<1>>::__new(&__METRIC_DESCRIPTOR)
 };
@@ -181,6 +185,7 @@ static VOICE_WORKER_STATE: StateSet<WorkerState> = {
     ::metrics_core::__private::module_level_only(
         self::VOICE_WORKER_STATE_must_be_declared_at_module_level,
         6700787484309864682u64,
+        "the #[metric] static `VOICE_WORKER_STATE` must be declared at module level, not inside a fn body, closure or block: move it out of the fn",
     );
     <StateSet<WorkerState>>::__new(&__METRIC_DESCRIPTOR)
 };

@@ -20,6 +20,7 @@ pub static VOICE_CALLS_TOTAL: Family<
     ::metrics_core::__private::module_level_only(
         self::VOICE_CALLS_TOTAL_must_be_declared_at_module_level,
         10909922098707557178u64,
+        "the #[metric] static `VOICE_CALLS_TOTAL` must be declared at module level, not inside a fn body, closure or block: move it out of the fn",
     );
     <Family<
         CallStatus,
