@@ -495,6 +495,24 @@ fn a_traceparent_becomes_the_duration_exemplar() {
         &TOWER_TRACED_REQUEST_DURATION_SECONDS,
         &TOWER_TRACED_REQUESTS_IN_FLIGHT,
     );
+    assert_traceparent_exemplar(layer, "tower_traced_request_duration_seconds");
+}
+
+/// The same with names configured at run time: those families are encoded as the
+/// `#[metric]` ones are, so their exemplars reach OpenMetrics too.
+#[test]
+fn a_traceparent_becomes_the_exemplar_of_a_layer_named_at_run_time() {
+    let layer = HttpMetricsLayer::builder()
+        .requests_total("tower_traced_named_requests_total")
+        .duration_seconds("tower_traced_named_request_duration_seconds")
+        .in_flight("tower_traced_named_requests_in_flight")
+        .buckets(&[60.0])
+        .build()
+        .unwrap();
+    assert_traceparent_exemplar(layer, "tower_traced_named_request_duration_seconds");
+}
+
+fn assert_traceparent_exemplar(layer: HttpMetricsLayer, duration: &str) {
     let app = app(layer);
     runtime().block_on(async {
         for traceparent in [
@@ -516,8 +534,7 @@ fn a_traceparent_becomes_the_duration_exemplar() {
     let bucket = text
         .lines()
         .find(|line| {
-            line.starts_with("tower_traced_request_duration_seconds_bucket{")
-                && line.contains("le=\"60.0\"")
+            line.starts_with(&format!("{duration}_bucket{{")) && line.contains("le=\"60.0\"")
         })
         .expect("the 60 s bucket");
     let (sample, exemplar) = bucket.split_once(" # ").expect("an exemplar");

@@ -80,38 +80,19 @@ pub(crate) use families::register;
 #[cfg(all(feature = "tower", feature = "catalog"))]
 pub(crate) use families::runtime_families;
 
-/// Families made at run time through the registry's collector interface: only the tower
-/// layer's (the facade's are collectors of their own, whose series change after registration).
+/// Families made at run time: only the tower layer's (the facade's are collectors of their
+/// own, whose series change after registration).
 #[cfg(feature = "tower")]
 mod families {
     use std::sync::{Mutex, PoisonError};
 
-    use prometheus::core::{Collector, Desc};
-    use prometheus::proto;
-
-    use super::invalid;
     use crate::{Collect, Error, registry};
 
     /// Adds families made at run time to the registry, all or none: refused with
-    /// [`Error::NameClash`] when one of their names is already on the wire.
+    /// [`Error::NameClash`] when one of their names is already on the wire. They are encoded
+    /// as `#[metric]` families are, exemplars included.
     pub(crate) fn register(families: &[&'static dyn Collect]) -> Result<(), Error> {
-        let mut descs = Vec::with_capacity(families.len());
-        for family in families {
-            let desc = family.desc();
-            let labels = desc
-                .labels
-                .iter()
-                .map(|label| (*label).to_owned())
-                .collect();
-            let help = desc.help.to_owned();
-            let prometheus_desc = Desc::new(desc.name.to_owned(), help, labels, Default::default())
-                .map_err(|error| invalid(desc.name, format!("`{}`: {error}", desc.name)))?;
-            descs.push(prometheus_desc);
-        }
-        registry().register(Box::new(Dynamic {
-            families: families.to_vec(),
-            descs,
-        }))?;
+        registry().register_families(families)?;
         RUNTIME
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -129,29 +110,6 @@ mod families {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
-    }
-
-    /// Families made at run time together, seen by the registry as one `prometheus` collector.
-    struct Dynamic {
-        families: Vec<&'static dyn Collect>,
-        descs: Vec<Desc>,
-    }
-
-    impl Collector for Dynamic {
-        fn desc(&self) -> Vec<&Desc> {
-            self.descs.iter().collect()
-        }
-
-        fn collect(&self) -> Vec<proto::MetricFamily> {
-            self.families
-                .iter()
-                .map(|family| to_proto(*family))
-                .collect()
-        }
-    }
-
-    fn to_proto(family: &'static dyn Collect) -> proto::MetricFamily {
-        crate::encoding::protobuf::to_prometheus_family(family)
     }
 }
 

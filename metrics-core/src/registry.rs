@@ -10,7 +10,9 @@ use prometheus::proto;
 
 use metrics_naming::{MetricType, exposed_names, family_name};
 
-use crate::encoding::interop::{Foreign, desc_exposed_names, encode_family, proto_exposed_names};
+use crate::encoding::interop::{
+    Foreign, Source, desc_exposed_names, encode_family, proto_exposed_names,
+};
 use crate::encoding::openmetrics::OpenMetricsEncoder;
 use crate::encoding::protobuf::ProtobufEncoder;
 use crate::encoding::text::TextEncoder;
@@ -260,19 +262,14 @@ impl Registry {
         for family in &self.families {
             let desc = family.desc();
             while let Some(other) = foreign.next_if(|other| other.name() < desc.name) {
-                encode_family(&other, encoder);
+                other.encode(encoder);
             }
-            let wanted = names.is_none_or(|names| {
-                names.contains(&desc.name)
-                    || names.contains(&family_name(desc.name, family.metric_type()))
-            });
-            if wanted {
-                encoder.family(desc.name, desc.help, family.metric_type());
-                family.encode(encoder);
+            if wanted(names, *family) {
+                encode_own(*family, encoder);
             }
         }
         for other in foreign {
-            encode_family(&other, encoder);
+            other.encode(encoder);
         }
         encoder.finish();
     }
@@ -290,6 +287,21 @@ impl Registry {
         for desc in collector.desc() {
             names.extend(desc_exposed_names(&desc.fq_name));
         }
+        self.add_foreign(Source::Collector(collector), names)
+    }
+
+    /// Adds this crate's families made at run time, all or none, by the same rules as
+    /// [`register`](Self::register). They are encoded as the `#[metric]` families are, so
+    /// their exemplars and creation times reach OpenMetrics and protobuf.
+    pub(crate) fn register_families(&self, families: &[&'static dyn Collect]) -> Result<(), Error> {
+        let names = families
+            .iter()
+            .flat_map(|family| exposed_names(family.desc().name, family.metric_type()))
+            .collect();
+        self.add_foreign(Source::Families(families.to_vec()), names)
+    }
+
+    fn add_foreign(&self, source: Source, names: BTreeSet<String>) -> Result<(), Error> {
         let mut foreign = self.foreign.write().unwrap_or_else(PoisonError::into_inner);
         for name in &names {
             if let Some(owner) = self.own_names.get(name.as_str()) {
@@ -306,32 +318,83 @@ impl Registry {
                 });
             }
         }
-        foreign.push(Foreign { collector, names });
+        foreign.push(Foreign { source, names });
         Ok(())
     }
 
-    /// The registered collectors' families (only those named in `names`, if given), sorted by
-    /// name, without empty families or any that collide with a `#[metric]` family (a collector
-    /// whose `collect` returns families its `desc` did not announce).
-    fn collect_foreign(&self, names: Option<&[&str]>) -> Vec<proto::MetricFamily> {
+    /// The families added at run time (only those named in `names`, if given), sorted by
+    /// name, without empty `prometheus` families or any that collide with a `#[metric]`
+    /// family (a collector whose `collect` returns families its `desc` did not announce).
+    fn collect_foreign(&self, names: Option<&[&str]>) -> Vec<Added> {
         let foreign = self.foreign.read().unwrap_or_else(PoisonError::into_inner);
         if foreign.is_empty() {
             return Vec::new();
         }
-        let mut families: Vec<proto::MetricFamily> = foreign
-            .iter()
-            .flat_map(|entry| entry.collector.collect())
-            .filter(|family| {
-                !family.get_metric().is_empty()
-                    && names.is_none_or(|names| proto_family_wanted(names, family))
-                    && proto_exposed_names(family.name(), family.get_field_type())
-                        .iter()
-                        .all(|name| !self.own_names.contains_key(name.as_str()))
-            })
-            .collect();
+        let mut families = Vec::new();
+        for entry in foreign.iter() {
+            match &entry.source {
+                Source::Collector(collector) => {
+                    families.extend(
+                        collector
+                            .collect()
+                            .into_iter()
+                            .filter(|family| {
+                                !family.get_metric().is_empty()
+                                    && names.is_none_or(|names| proto_family_wanted(names, family))
+                                    && proto_exposed_names(family.name(), family.get_field_type())
+                                        .iter()
+                                        .all(|name| !self.own_names.contains_key(name.as_str()))
+                            })
+                            .map(Added::Collected),
+                    );
+                }
+                Source::Families(own) => families.extend(
+                    own.iter()
+                        .filter(|family| wanted(names, **family))
+                        .map(|family| Added::Own(*family)),
+                ),
+            }
+        }
         families.sort_by(|a, b| a.name().cmp(b.name()));
         families
     }
+}
+
+/// A family added at run time, as a scrape meets it.
+enum Added {
+    Collected(proto::MetricFamily),
+    Own(&'static dyn Collect),
+}
+
+impl Added {
+    fn name(&self) -> &str {
+        match self {
+            Added::Collected(family) => family.name(),
+            Added::Own(family) => family.desc().name,
+        }
+    }
+
+    fn encode(&self, encoder: &mut dyn Encoder) {
+        match self {
+            Added::Collected(family) => encode_family(family, encoder),
+            Added::Own(family) => encode_own(*family, encoder),
+        }
+    }
+}
+
+/// Whether the `name[]` filter (if any) selects one of this crate's families, by its name or
+/// its OpenMetrics family name.
+fn wanted(names: Option<&[&str]>, family: &dyn Collect) -> bool {
+    let desc = family.desc();
+    names.is_none_or(|names| {
+        names.contains(&desc.name) || names.contains(&family_name(desc.name, family.metric_type()))
+    })
+}
+
+fn encode_own(family: &dyn Collect, encoder: &mut dyn Encoder) {
+    let desc = family.desc();
+    encoder.family(desc.name, desc.help, family.metric_type());
+    family.encode(encoder);
 }
 
 /// Whether the `name[]` filter selects a `prometheus` family, by its name or (counters) its

@@ -11,10 +11,19 @@ use crate::encoding::{CounterSample, Encoder, HistogramSample, Labels, SummarySa
 use crate::metrics::metric::MetricType;
 use metrics_naming::exposed_names;
 
-/// A registered third-party collector and the sample names it may expose.
+/// What was added to the registry at run time, and the sample names it may expose.
 pub(crate) struct Foreign {
-    pub(crate) collector: Box<dyn Collector>,
+    pub(crate) source: Source,
     pub(crate) names: BTreeSet<String>,
+}
+
+/// Where the families of a [`Foreign`] entry come from.
+pub(crate) enum Source {
+    /// A collector written for the `prometheus` crate: read through its `MetricFamily` model.
+    Collector(Box<dyn Collector>),
+    /// This crate's own families made at run time (the tower layer's configured names): they
+    /// describe themselves to the encoder, exemplars and creation times included.
+    Families(Vec<&'static dyn crate::Collect>),
 }
 
 /// How the metric type of a `prometheus` family maps onto ours, for the name-clash check;

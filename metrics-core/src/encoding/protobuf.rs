@@ -293,33 +293,6 @@ fn to_exemplar(exemplar: &Exemplar) -> proto::Exemplar {
     }
 }
 
-/// Seconds since the Unix epoch as a protobuf `Timestamp`.
-/// One family of ours as the `prometheus` crate's `MetricFamily` (for the families made at run
-/// time, which join the registry as `prometheus` collectors): described to a
-/// [`ProtobufEncoder`], then read back through the wire format they share. A family without
-/// series is still a family, with no metrics.
-#[cfg(any(feature = "tower", feature = "metrics-facade"))]
-pub(crate) fn to_prometheus_family(family: &dyn crate::Collect) -> prometheus::proto::MetricFamily {
-    use prost::Message as _;
-    use protobuf::Message as _;
-    let desc = family.desc();
-    let mut encoder = ProtobufEncoder::new();
-    encoder.family(desc.name, desc.help, family.metric_type());
-    family.encode(&mut encoder);
-    encoder.finish();
-    let mut converted = encoder
-        .into_families()
-        .first()
-        .and_then(|ours| {
-            prometheus::proto::MetricFamily::parse_from_bytes(&ours.encode_to_vec()).ok()
-        })
-        .unwrap_or_default();
-    converted.set_name(desc.name.to_owned());
-    converted.set_help(desc.help.to_owned());
-    converted.set_field_type(crate::metrics::metric::proto_type(family.metric_type()));
-    converted
-}
-
 /// One series of ours as a `prometheus` crate `Metric` with `labels` (for the facade's
 /// histograms, which join the registry as a `prometheus` collector).
 #[cfg(feature = "metrics-facade")]
@@ -348,6 +321,7 @@ pub(crate) fn metric_to_prometheus<M: crate::Metric>(
         .unwrap_or_default()
 }
 
+/// Seconds since the Unix epoch as a protobuf `Timestamp`.
 pub(crate) fn timestamp(seconds: f64) -> prost_types::Timestamp {
     let whole = seconds.floor();
     prost_types::Timestamp {

@@ -1,6 +1,6 @@
 //! The traits that tie metric types to the registry.
 
-#[cfg(any(feature = "tower", feature = "metrics-facade"))]
+#[cfg(feature = "metrics-facade")]
 use prometheus::proto;
 
 use crate::Descriptor;
@@ -10,7 +10,7 @@ use crate::encoding::{Encoder, Labels};
 pub use metrics_naming::MetricType;
 
 /// The `prometheus` protobuf type of a family of this type: info and state sets are gauges.
-#[cfg(any(feature = "tower", feature = "metrics-facade"))]
+#[cfg(feature = "metrics-facade")]
 pub(crate) fn proto_type(metric_type: MetricType) -> proto::MetricType {
     match metric_type {
         MetricType::Counter => proto::MetricType::COUNTER,
