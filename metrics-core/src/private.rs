@@ -32,31 +32,12 @@ pub const fn module_level_only(found: u64, id: u64, message: &'static str) {
 /// The link-time check of one `#[metric]` (see `metrics-macros`' `expand.rs`): one symbol
 /// per metric family that the linker refuses to define twice. On ELF targets it is defined
 /// in `global_asm!`, which LTO (thin included) leaves alone; the module keeps `global_asm!`
-/// in item position wherever this expands. The target is chosen here, once, rather than by
-/// `cfg`s in every expansion; `cfg(test)` is evaluated in the crate that declares the metric.
+/// in item position wherever this expands. The target is chosen here, once (the target lists
+/// are in `build.rs`), rather than by `cfg`s in every expansion; `cfg(test)` is evaluated in the crate that declares the metric.
 /// Like `entry!`, it writes bare items: the expansion puts both, with its same-crate check, in
 /// one `const _: () = { ... };` per metric (one block is cheaper to check than three), where
 /// their names meet no other metric's.
-#[cfg(all(
-    any(
-        target_arch = "x86",
-        target_arch = "x86_64",
-        target_arch = "arm",
-        target_arch = "aarch64",
-        target_arch = "riscv32",
-        target_arch = "riscv64",
-        target_arch = "loongarch64",
-    ),
-    any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_os = "illumos",
-    ),
-))]
+#[cfg(metrics_asm_link_symbol)]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __metric_link_checks {
@@ -70,26 +51,7 @@ macro_rules! __metric_link_checks {
 
 /// The link-time check of one `#[metric]` elsewhere: an exported `#[used]` static, which
 /// collides in debug, release and fat LTO builds.
-#[cfg(not(all(
-    any(
-        target_arch = "x86",
-        target_arch = "x86_64",
-        target_arch = "arm",
-        target_arch = "aarch64",
-        target_arch = "riscv32",
-        target_arch = "riscv64",
-        target_arch = "loongarch64",
-    ),
-    any(
-        target_os = "linux",
-        target_os = "android",
-        target_os = "freebsd",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "dragonfly",
-        target_os = "illumos",
-    ),
-)))]
+#[cfg(not(metrics_asm_link_symbol))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __metric_link_checks {
@@ -106,16 +68,10 @@ pub use __metric_link_checks as link_checks;
 /// The element of the link-time list for one `#[metric]` static: what
 /// `#[distributed_slice(METRICS)]` expands to, without running linkme's attribute macro and
 /// type-checking its helper fn for every metric (a third of the time `cargo check` spent on
-/// a crate of metrics). On Linux-like targets the element goes straight into the section
-/// linkme collects (`linkme_METRICS`); elsewhere through the list's own element macro,
+/// a crate of metrics). On Linux-like targets (listed in `build.rs`) the element goes straight
+/// into the section linkme collects (`linkme_METRICS`); elsewhere through the list's own element macro,
 /// which knows each platform's section. Every test that reads the registry checks both.
-#[cfg(any(
-    target_os = "none",
-    target_os = "linux",
-    target_os = "android",
-    target_os = "fuchsia",
-    target_os = "psp"
-))]
+#[cfg(metrics_linkme_section)]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __metric_entry {
@@ -127,13 +83,7 @@ macro_rules! __metric_entry {
 }
 
 /// See the Linux form above.
-#[cfg(not(any(
-    target_os = "none",
-    target_os = "linux",
-    target_os = "android",
-    target_os = "fuchsia",
-    target_os = "psp"
-)))]
+#[cfg(not(metrics_linkme_section))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __metric_entry {
