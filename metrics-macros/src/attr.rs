@@ -58,6 +58,24 @@ const ARGUMENTS: &str = "`name = \"...\"`, `labels = [\"...\"]`, `buckets = [...
                          `unbounded_labels = [\"...\"]`, `schema = 3`, `max_buckets = 160`, \
                          `zero_threshold = 1e-9`";
 
+/// A `key = ["name", ...]` list of label names; `example` shows the form in the error.
+fn label_list(meta: &syn::meta::ParseNestedMeta, example: &str) -> syn::Result<Labels> {
+    let list: ExprArray = meta.value()?.parse().map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            format!("expected a list of label names: {example}"),
+        )
+    })?;
+    Ok(Labels {
+        span: list.span(),
+        names: list
+            .elems
+            .iter()
+            .map(label_name)
+            .collect::<syn::Result<_>>()?,
+    })
+}
+
 pub fn parse(args: TokenStream) -> syn::Result<Args> {
     let mut parsed = Args::default();
     let parser = syn::meta::parser(|meta| {
@@ -72,20 +90,7 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
             if parsed.labels.is_some() {
                 return Err(duplicate());
             }
-            let list: ExprArray = meta.value()?.parse().map_err(|error| {
-                syn::Error::new(
-                    error.span(),
-                    "expected a list of label names: labels = [\"status\"]",
-                )
-            })?;
-            parsed.labels = Some(Labels {
-                span: list.span(),
-                names: list
-                    .elems
-                    .iter()
-                    .map(label_name)
-                    .collect::<syn::Result<_>>()?,
-            });
+            parsed.labels = Some(label_list(&meta, "labels = [\"status\"]")?);
         } else if key.is_ident("buckets") {
             if parsed.buckets.is_some() {
                 return Err(duplicate());
@@ -215,20 +220,7 @@ pub fn parse(args: TokenStream) -> syn::Result<Args> {
             if parsed.unbounded_labels.is_some() {
                 return Err(duplicate());
             }
-            let list: ExprArray = meta.value()?.parse().map_err(|error| {
-                syn::Error::new(
-                    error.span(),
-                    "expected a list of label names: unbounded_labels = [\"user_id\"]",
-                )
-            })?;
-            parsed.unbounded_labels = Some(Labels {
-                span: list.span(),
-                names: list
-                    .elems
-                    .iter()
-                    .map(label_name)
-                    .collect::<syn::Result<_>>()?,
-            });
+            parsed.unbounded_labels = Some(label_list(&meta, "unbounded_labels = [\"user_id\"]")?);
         } else if key.is_ident("help") {
             return Err(meta.error(
                 "the help text is the doc comment: write `/// What this metric measures.` \
