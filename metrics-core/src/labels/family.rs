@@ -237,9 +237,9 @@ fn hash<Q: LabelSet>(labels: &Q) -> u64 {
 #[inline]
 fn same<Q: LabelSet>(key: &LabelKey, labels: &Q) -> bool {
     let mut same = true;
-    let mut at = 0;
+    let mut cursor = key.cursor();
     labels.for_each_value(|_, value| {
-        same = same && key.next_is(&mut at, value);
+        same = same && cursor.next_is(value);
     });
     same
 }

@@ -382,6 +382,14 @@ impl<K: SeriesKey, M> SeriesTable<K, M> {
             .sorted
             // SAFETY: every listed series is live; the lock is held.
             .partition_point(|other| unsafe { (**other).key() } < series.key());
+        if writer.sorted.len() == writer.sorted.capacity() {
+            // An eighth more room, not twice as much: the list keeps a pointer per series for
+            // the family's life, and growing by an eighth copies about eight pointers per
+            // insertion (amortized), on a path that allocates the series and shifts the
+            // pointers after `position` anyway.
+            let more = writer.sorted.len() / 8 + 4;
+            writer.sorted.reserve_exact(more);
+        }
         writer.sorted.insert(position, pointer);
         self.publish(writer, hash, pointer);
         pointer

@@ -150,10 +150,10 @@ pub(crate) fn overflow_series<M: Metric>(
     Overflow {
         hash: hash_values(&values),
         eq: |key: &LabelKey| {
-            let mut at = 0;
+            let mut cursor = key.cursor();
             desc.labels
                 .iter()
-                .all(|_| key.next_is(&mut at, OVERFLOW_LABEL_VALUE))
+                .all(|_| cursor.next_is(OVERFLOW_LABEL_VALUE))
         },
         make: move || (LabelKey::new(desc, &values), M::__new_child(desc)),
     }
