@@ -44,11 +44,34 @@ impl LabelKey {
             .map_or(0, |end| end + 1)
     }
 
-    /// The label list rendered for the text format.
-    pub(crate) fn labels(&self) -> &str {
-        // SAFETY: copied from a `String` in `new`; `split` is the end of a `0xFF`, which
+    /// The label list rendered for the text format (`name="value",...`), for a key of `count` values in a family
+    /// whose rendering adds `fixed` bytes to the values
+    /// ([`rendered_len_without_values`](crate::encoding::series_labels::rendered_len_without_values)),
+    /// as a scrape reads it: without a search when no value needed escaping (the key is then
+    /// the values with their ends, `fixed` bytes, and the values again).
+    ///
+    /// When a value was escaped, the computed start lies past the true one, inside the
+    /// rendered text, which holds no `0xFF`: the check fails and the search finds it.
+    #[inline]
+    pub(crate) fn labels_in(&self, count: usize, fixed: usize) -> &str {
+        let bytes = &self.0;
+        let doubled = bytes.len().wrapping_sub(count + fixed);
+        let guess = doubled / 2 + count;
+        let split = if doubled <= bytes.len() && doubled % 2 == 0 && guess <= bytes.len() && {
+            if guess == 0 {
+                count == 0
+            } else {
+                bytes[guess - 1] == END
+            }
+        } {
+            guess
+        } else {
+            self.split()
+        };
+        debug_assert_eq!(split, self.split());
+        // SAFETY: copied from a `String` in `new`; `split` is 0 or just past a `0xFF`, which
         // `String`s never contain, so it is on a character boundary.
-        unsafe { std::str::from_utf8_unchecked(&self.0[self.split()..]) }
+        unsafe { std::str::from_utf8_unchecked(&bytes[split..]) }
     }
 
     /// The label values, in label order.
@@ -89,6 +112,13 @@ impl SeriesKey for LabelKey {
             hasher.value(value);
         }
         hasher.finish()
+    }
+
+    #[inline]
+    fn prefetch(&self) {
+        // The rendered labels are at the end; a key of up to two cache lines is loaded whole.
+        crate::sync::prefetch(self.0.as_ptr());
+        crate::sync::prefetch(self.0.as_ptr().wrapping_add(self.0.len().saturating_sub(1)));
     }
 }
 
