@@ -229,7 +229,7 @@ pub(crate) fn write_f64_integral(out: &mut String, value: f64) -> bool {
 /// and exemplar timestamps are kept in whole microseconds to take this path, and so do most
 /// bucket bounds and sums.
 #[inline]
-fn whole_micros(value: f64) -> Option<i64> {
+pub(crate) fn whole_micros(value: f64) -> Option<i64> {
     if value.abs() >= 4_294_967_296.0 {
         return None;
     }
