@@ -142,3 +142,50 @@ impl Ord for LabelKey {
         self.values().cmp(other.values())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoding::series_labels::rendered_len_without_values;
+    use crate::{Descriptor, Options};
+
+    /// The rendered labels are found by their computed start when no value was escaped, and
+    /// by the search when one was (the computed start then falls inside the rendered text).
+    #[test]
+    fn finds_the_rendered_labels_with_and_without_escapes() {
+        let mut desc = Descriptor {
+            name: "m_total",
+            help: "h",
+            labels: &["route", "status"],
+            buckets: &[],
+            module_path: "m",
+            file: "m.rs",
+            line: 1,
+            options: Options::NONE,
+        };
+        for constant in [&[][..], &[("zone", "a\"b")][..]] {
+            desc.options.const_labels = constant;
+            let fixed = rendered_len_without_values(&desc);
+            for values in [
+                ["/a", "200"],
+                ["", ""],
+                ["a\"b", "2"],
+                ["\\\\", "\n"],
+                ["é", "x\"\"\""],
+                ["\"", ""],
+                // An even number of added bytes: the computed start is a whole byte off.
+                ["\"\"", ""],
+                ["a\"b", "\""],
+            ] {
+                let key = LabelKey::new(&desc, &values);
+                let expected = series_labels(&desc, &values);
+                assert_eq!(key.labels_in(2, fixed), expected, "{values:?}");
+                assert_eq!(key.values().collect::<Vec<_>>(), values);
+            }
+        }
+        desc.labels = &[];
+        let key = LabelKey::new::<&str>(&desc, &[]);
+        let fixed = rendered_len_without_values(&desc);
+        assert_eq!(key.labels_in(0, fixed), series_labels::<&str>(&desc, &[]));
+    }
+}
