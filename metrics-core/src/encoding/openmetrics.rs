@@ -8,8 +8,8 @@
 //! (`... # {trace_id="..."} 0.42 1700000000.123`), and the exposition ends with `# EOF`.
 
 use super::text::{
-    escape_into, whole_micros, write_bucket_prefix, write_count, write_f64, write_f64_integral,
-    write_sample_prefix, write_sum, write_summary, write_u64, write_value,
+    escape_into, push_line, whole_micros, write_bucket_prefix, write_count, write_f64,
+    write_f64_integral, write_sample_prefix, write_sum, write_summary, write_u64, write_value,
 };
 use super::{CounterSample, Encoder, HistogramSample, Labels, SummarySample, Value, with_exemplar};
 use crate::MetricType;
@@ -45,7 +45,6 @@ impl<'a> OpenMetricsEncoder<'a> {
         let Some(created) = created else {
             return;
         };
-        write_sample_prefix(self.out, &self.name, "_created", labels);
         // Creation times are kept in whole microseconds: what `write_float` writes for them,
         // `seconds.fraction` without trailing zeros, with the seconds' text reused.
         match whole_micros(created) {
@@ -57,13 +56,16 @@ impl<'a> OpenMetricsEncoder<'a> {
                     text.clear();
                     text.push_str(itoa::Buffer::new().format(seconds));
                 }
-                self.out.push_str(text);
-                self.out
-                    .push_str(micros_fraction(&mut [0; 8], (micros % 1_000_000) as u32));
+                let mut fraction = [0; 8];
+                let fraction = micros_fraction(&mut fraction, (micros % 1_000_000) as u32);
+                push_line(self.out, &self.name, "_created", labels, text, fraction);
             }
-            _ => write_float(self.out, created),
+            _ => {
+                write_sample_prefix(self.out, &self.name, "_created", labels);
+                write_float(self.out, created);
+                self.out.push('\n');
+            }
         }
-        self.out.push('\n');
     }
 }
 
@@ -98,12 +100,26 @@ impl Encoder for OpenMetricsEncoder<'_> {
 
     fn counter(&mut self, labels: &Labels<'_>, sample: &CounterSample<'_>) {
         let labels = labels.rendered();
-        write_sample_prefix(self.out, &self.name, "_total", labels);
-        write_value(self.out, sample.value);
-        with_exemplar(sample.exemplar, |exemplar| {
-            write_exemplar(self.out, exemplar);
-        });
-        self.out.push('\n');
+        let mut digits = itoa::Buffer::new();
+        let integer = match sample.value {
+            Value::Unsigned(value) => Some(digits.format(value)),
+            Value::Signed(value) => Some(digits.format(value)),
+            Value::Float(_) => None,
+        };
+        match integer {
+            // The common line: an integer counter without an exemplar.
+            Some(digits) if sample.exemplar.is_none() => {
+                push_line(self.out, &self.name, "_total", labels, digits, "");
+            }
+            _ => {
+                write_sample_prefix(self.out, &self.name, "_total", labels);
+                write_value(self.out, sample.value);
+                with_exemplar(sample.exemplar, |exemplar| {
+                    write_exemplar(self.out, exemplar);
+                });
+                self.out.push('\n');
+            }
+        }
         self.write_created(labels, sample.created);
     }
 
