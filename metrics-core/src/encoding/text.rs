@@ -52,6 +52,7 @@ impl Encoder for TextEncoder<'_> {
         self.gauge(labels, sample.value);
     }
 
+    #[inline]
     fn gauge(&mut self, labels: &Labels<'_>, value: Value) {
         let mut digits = itoa::Buffer::new();
         let digits = match value {

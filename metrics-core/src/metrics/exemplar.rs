@@ -159,6 +159,7 @@ impl LazySlot {
     }
 
     /// The slot, if an exemplar was ever stored.
+    #[inline]
     pub(crate) fn get(&self) -> Option<&ExemplarSlot> {
         // SAFETY: a non-null pointer came from `Box::into_raw` in `get_or_init` and is freed
         // only in `Drop`, which `&self` rules out.
