@@ -128,23 +128,70 @@ pub(crate) fn push_line(
         let start = bytes.len();
         let line = bytes.as_mut_ptr().add(start);
         let mut at = 0;
-        let mut put = |piece: &[u8]| {
-            ptr::copy_nonoverlapping(piece.as_ptr(), line.add(at), piece.len());
-            at += piece.len();
-        };
-        put(name.as_bytes());
-        put(suffix.as_bytes());
-        if braces > 0 {
-            put(b"{");
-            put(labels.as_bytes());
-            put(b"}");
+        macro_rules! put {
+            ($piece:expr) => {{
+                let piece: &[u8] = $piece;
+                ptr::copy_nonoverlapping(piece.as_ptr(), line.add(at), piece.len());
+                at += piece.len();
+            }};
         }
-        put(b" ");
-        put(value.as_bytes());
-        put(more.as_bytes());
-        put(b"\n");
+        put!(name.as_bytes());
+        put!(suffix.as_bytes());
+        if braces > 0 {
+            put!(b"{");
+            put!(labels.as_bytes());
+            put!(b"}");
+        }
+        put!(b" ");
+        // Numbers: short, and mostly as long as the last series' (well-predicted branches
+        // instead of calls).
+        copy_number(value.as_bytes(), line.add(at));
+        at += value.len();
+        copy_number(more.as_bytes(), line.add(at));
+        at += more.len();
+        put!(b"\n");
         debug_assert_eq!(at, total);
         bytes.set_len(start + total);
+    }
+}
+
+/// Copies `source` to `target` as at most two overlapping loads and stores when it has up to
+/// 16 bytes (a number), with `copy_nonoverlapping` otherwise.
+///
+/// # Safety
+///
+/// `target` is valid for `source.len()` bytes of writes and does not overlap `source`.
+#[inline(always)]
+unsafe fn copy_number(source: &[u8], target: *mut u8) {
+    /// # Safety
+    ///
+    /// `from` is valid for `N` bytes of reads, `to` for `N` bytes of writes.
+    #[inline(always)]
+    unsafe fn block<const N: usize>(from: *const u8, to: *mut u8) {
+        // SAFETY: as the caller promises; unaligned accesses of a byte array.
+        unsafe { ptr::write_unaligned(to.cast::<[u8; N]>(), ptr::read_unaligned(from.cast())) }
+    }
+    let length = source.len();
+    let from = source.as_ptr();
+    // SAFETY: every access is within `source[..length]` and `target[..length]`.
+    unsafe {
+        match length {
+            0 => {}
+            1 => *target = *from,
+            2..=3 => {
+                block::<2>(from, target);
+                block::<2>(from.add(length - 2), target.add(length - 2));
+            }
+            4..=7 => {
+                block::<4>(from, target);
+                block::<4>(from.add(length - 4), target.add(length - 4));
+            }
+            8..=16 => {
+                block::<8>(from, target);
+                block::<8>(from.add(length - 8), target.add(length - 8));
+            }
+            _ => ptr::copy_nonoverlapping(from, target, length),
+        }
     }
 }
 
