@@ -475,6 +475,24 @@ mod tests {
         }
     }
 
+    /// Every length of value takes its copy path and lands exactly.
+    #[test]
+    fn lines_of_values_of_every_length() {
+        let digits = "12345678901234567890123456789012345678901";
+        for length in 0..digits.len() {
+            for more in ["", ".5", ".123456"] {
+                let mut out = String::from("#");
+                push_line(&mut out, "m", "_x", "a=\"b\"", &digits[..length], more);
+                push_line(&mut out, "m", "", "", &digits[..length], more);
+                let value = &digits[..length];
+                assert_eq!(
+                    out,
+                    format!("#m_x{{a=\"b\"}} {value}{more}\nm {value}{more}\n")
+                );
+            }
+        }
+    }
+
     #[test]
     fn escapes_label_values_and_help() {
         let mut out = String::new();
