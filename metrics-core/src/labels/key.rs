@@ -44,8 +44,8 @@ impl LabelKey {
             .map_or(0, |end| end + 1)
     }
 
-    /// The label list rendered for the text format (`name="value",...`), for a key of `count` values in a family
-    /// whose rendering adds `fixed` bytes to the values
+    /// The label list rendered for the text format (`name="value",...`), for a key of `count`
+    /// values in a family whose rendering adds `fixed` bytes to the values
     /// ([`rendered_len_without_values`](crate::encoding::series_labels::rendered_len_without_values)),
     /// as a scrape reads it: without a search when no value needed escaping (the key is then
     /// the values with their ends, `fixed` bytes, and the values again).
@@ -80,6 +80,16 @@ impl LabelKey {
         values
             .split(|&byte| byte == END)
             .take(values.iter().filter(|&&byte| byte == END).count())
+            // SAFETY: each part was a `&str` in `new`.
+            .map(|value| unsafe { std::str::from_utf8_unchecked(value) })
+    }
+
+    /// The label values of a key of `count` values, in label order, as a scrape reads them:
+    /// the first `count` parts before an end mark, without looking for where they stop.
+    pub(crate) fn values_in(&self, count: usize) -> impl Iterator<Item = &str> {
+        self.0
+            .split(|&byte| byte == END)
+            .take(count)
             // SAFETY: each part was a `&str` in `new`.
             .map(|value| unsafe { std::str::from_utf8_unchecked(value) })
     }
@@ -181,6 +191,7 @@ mod tests {
                 let expected = series_labels(&desc, &values);
                 assert_eq!(key.labels_in(2, fixed), expected, "{values:?}");
                 assert_eq!(key.values().collect::<Vec<_>>(), values);
+                assert_eq!(key.values_in(2).collect::<Vec<_>>(), values);
             }
         }
         desc.labels = &[];

@@ -290,7 +290,7 @@ pub(crate) fn encode_series<M: Metric>(
     let (count, fixed) = (desc.labels.len(), rendered_len_without_values(desc));
     for series in series.scrape().iter() {
         let key = series.key();
-        let pairs = |f: &mut dyn FnMut(&str, &str)| desc_pairs(desc, key.values(), f);
+        let pairs = |f: &mut dyn FnMut(&str, &str)| desc_pairs(desc, key.values_in(count), f);
         series
             .metric
             .__encode(&Labels::new(key.labels_in(count, fixed), &pairs), encoder);
