@@ -57,17 +57,15 @@ impl LabelKey {
         let bytes = &self.0;
         let doubled = bytes.len().wrapping_sub(count + fixed);
         let guess = doubled / 2 + count;
-        let split = if doubled <= bytes.len() && doubled % 2 == 0 && guess <= bytes.len() && {
-            if guess == 0 {
+        let found = doubled <= bytes.len()
+            && doubled.is_multiple_of(2)
+            && guess <= bytes.len()
+            && if guess == 0 {
                 count == 0
             } else {
                 bytes[guess - 1] == END
-            }
-        } {
-            guess
-        } else {
-            self.split()
-        };
+            };
+        let split = if found { guess } else { self.split() };
         debug_assert_eq!(split, self.split());
         // SAFETY: copied from a `String` in `new`; `split` is 0 or just past a `0xFF`, which
         // `String`s never contain, so it is on a character boundary.
