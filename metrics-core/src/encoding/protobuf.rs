@@ -293,7 +293,6 @@ fn to_exemplar(exemplar: &Exemplar) -> proto::Exemplar {
     }
 }
 
-/// Seconds since the Unix epoch as a protobuf `Timestamp`.
 /// One family of ours as the `prometheus` crate's `MetricFamily` (for the families made at run
 /// time, which join the registry as `prometheus` collectors): described to a
 /// [`ProtobufEncoder`], then read back through the wire format they share. A family without
@@ -348,6 +347,7 @@ pub(crate) fn metric_to_prometheus<M: crate::Metric>(
         .unwrap_or_default()
 }
 
+/// Seconds since the Unix epoch as a protobuf `Timestamp`.
 pub(crate) fn timestamp(seconds: f64) -> prost_types::Timestamp {
     let whole = seconds.floor();
     prost_types::Timestamp {
