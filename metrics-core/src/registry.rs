@@ -202,7 +202,7 @@ impl Registry {
             }
             Format::Protobuf => {
                 let last_size = &self.last_size[Format::Protobuf as usize];
-                let mut encoder = ProtobufEncoder::with_capacity(last_size.load(Ordering::Relaxed));
+                let mut encoder = ProtobufEncoder::with_capacity(with_room(last_size));
                 self.encode_to(&mut encoder, names);
                 let out = encoder.into_delimited();
                 last_size.store(out.len(), Ordering::Relaxed);
@@ -214,7 +214,7 @@ impl Registry {
     /// The text format or OpenMetrics, into a buffer the size of the last one.
     fn encode_text_format(&self, format: Format, names: Option<&[&str]>) -> String {
         let last_size = &self.last_size[format as usize];
-        let mut out = String::with_capacity(last_size.load(Ordering::Relaxed));
+        let mut out = String::with_capacity(with_room(last_size));
         if format == Format::OpenMetrics {
             self.encode_to(&mut OpenMetricsEncoder::new(&mut out), names);
         } else {
@@ -399,6 +399,14 @@ fn encode_own(family: &dyn Collect, encoder: &mut dyn Encoder) {
 
 /// Whether the `name[]` filter selects a `prometheus` family, by its name or (counters) its
 /// OpenMetrics family name.
+/// A buffer size for the next exposition: the last one's and some room, so that the few
+/// bytes a counter gained since, or an encoder's reserve for its last line, do not make the
+/// whole buffer grow (a copy of all of it) at the very end.
+fn with_room(last_size: &AtomicUsize) -> usize {
+    let last = last_size.load(Ordering::Relaxed);
+    last + last / 64 + 256
+}
+
 fn proto_family_wanted(names: &[&str], family: &proto::MetricFamily) -> bool {
     let name = family.name();
     // Protobuf has no info type: an info family arrives as a gauge, so a gauge's name may be

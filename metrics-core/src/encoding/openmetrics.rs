@@ -8,8 +8,8 @@
 //! (`... # {trace_id="..."} 0.42 1700000000.123`), and the exposition ends with `# EOF`.
 
 use super::text::{
-    escape_into, write_bucket_prefix, write_count, write_f64, write_f64_integral,
-    write_sample_prefix, write_sum, write_summary, write_u64, write_value,
+    escape_into, push_line, whole_micros, write_bucket_prefix, write_count, write_f64,
+    write_f64_integral, write_sample_prefix, write_sum, write_summary, write_u64, write_value,
 };
 use super::{CounterSample, Encoder, HistogramSample, Labels, SummarySample, Value, with_exemplar};
 use crate::MetricType;
@@ -25,6 +25,10 @@ pub struct OpenMetricsEncoder<'a> {
     out: &'a mut String,
     /// The current family's sample name (for counters, the family name).
     name: String,
+    /// The whole seconds of the last creation time written, and their text: series made
+    /// within the same second (most of a family's, usually) share it, so a `_created` line
+    /// formats only its six fraction digits.
+    created_seconds: (i64, String),
 }
 
 impl<'a> OpenMetricsEncoder<'a> {
@@ -33,14 +37,34 @@ impl<'a> OpenMetricsEncoder<'a> {
         OpenMetricsEncoder {
             out,
             name: String::new(),
+            created_seconds: (-1, String::new()),
         }
     }
 
     fn write_created(&mut self, labels: &str, created: Option<f64>) {
-        if let Some(created) = created {
-            write_sample_prefix(self.out, &self.name, "_created", labels);
-            write_float(self.out, created);
-            self.out.push('\n');
+        let Some(created) = created else {
+            return;
+        };
+        // Creation times are kept in whole microseconds: what `write_float` writes for them,
+        // `seconds.fraction` without trailing zeros, with the seconds' text reused.
+        match whole_micros(created) {
+            Some(micros) if micros > 0 && micros % 1_000_000 != 0 => {
+                let seconds = micros / 1_000_000;
+                let (cached, text) = &mut self.created_seconds;
+                if *cached != seconds {
+                    *cached = seconds;
+                    text.clear();
+                    text.push_str(itoa::Buffer::new().format(seconds));
+                }
+                let mut fraction = [0; 8];
+                let fraction = micros_fraction(&mut fraction, (micros % 1_000_000) as u32);
+                push_line(self.out, &self.name, "_created", labels, text, fraction);
+            }
+            _ => {
+                write_sample_prefix(self.out, &self.name, "_created", labels);
+                write_float(self.out, created);
+                self.out.push('\n');
+            }
         }
     }
 }
@@ -76,12 +100,26 @@ impl Encoder for OpenMetricsEncoder<'_> {
 
     fn counter(&mut self, labels: &Labels<'_>, sample: &CounterSample<'_>) {
         let labels = labels.rendered();
-        write_sample_prefix(self.out, &self.name, "_total", labels);
-        write_value(self.out, sample.value);
-        with_exemplar(sample.exemplar, |exemplar| {
-            write_exemplar(self.out, exemplar);
-        });
-        self.out.push('\n');
+        let mut digits = itoa::Buffer::new();
+        let integer = match sample.value {
+            Value::Unsigned(value) => Some(digits.format(value)),
+            Value::Signed(value) => Some(digits.format(value)),
+            Value::Float(_) => None,
+        };
+        match integer {
+            // The common line: an integer counter without an exemplar.
+            Some(digits) if sample.exemplar.is_none() => {
+                push_line(self.out, &self.name, "_total", labels, digits, "");
+            }
+            _ => {
+                write_sample_prefix(self.out, &self.name, "_total", labels);
+                write_value(self.out, sample.value);
+                with_exemplar(sample.exemplar, |exemplar| {
+                    write_exemplar(self.out, exemplar);
+                });
+                self.out.push('\n');
+            }
+        }
         self.write_created(labels, sample.created);
     }
 
@@ -142,6 +180,25 @@ fn write_exemplar(out: &mut String, exemplar: Option<&Exemplar>) {
     write_float(out, exemplar.timestamp());
 }
 
+/// `.` and the six digits of `micros` (1 to 999,999) without trailing zeros, in `buffer`.
+fn micros_fraction(buffer: &mut [u8; 8], mut micros: u32) -> &str {
+    buffer[0] = b'.';
+    let mut end = 7;
+    let mut significant = false;
+    for at in (1..7).rev() {
+        let digit = (micros % 10) as u8;
+        micros /= 10;
+        buffer[at] = b'0' + digit;
+        if !significant && digit == 0 {
+            end = at;
+        } else {
+            significant = true;
+        }
+    }
+    // SAFETY: only ASCII was written.
+    unsafe { std::str::from_utf8_unchecked(&buffer[..end]) }
+}
+
 /// A float as OpenMetrics writes it: integral values keep a `.0`, so `le="5.0"`.
 pub(crate) fn write_float(out: &mut String, value: f64) {
     if write_f64_integral(out, value) {
@@ -175,6 +232,36 @@ mod tests {
         assert_eq!(float(1e21), "1000000000000000000000.0");
         assert_eq!(float(f64::INFINITY), "+Inf");
         assert_eq!(float(f64::NAN), "NaN");
+    }
+
+    /// Creation times written with the seconds' text reused are what `write_float` writes.
+    #[test]
+    fn created_lines_match_floats() {
+        let mut out = String::new();
+        let mut encoder = OpenMetricsEncoder::new(&mut out);
+        encoder.family("c_total", "h", MetricType::Counter);
+        let mut expected = String::new();
+        let times = [
+            1_700_000_000.5,
+            1_700_000_000.000_001,
+            1_700_000_000.123_456,
+            1_700_000_001.1,
+            1_700_000_001.0,
+            0.25,
+            -2.5,
+            1e10 + 0.5,
+            f64::NAN,
+        ];
+        for created in times {
+            encoder.write_created("a=\"b\"", Some(created));
+            expected.push_str("c_created{a=\"b\"} ");
+            write_float(&mut expected, created);
+            expected.push('\n');
+        }
+        drop(encoder);
+        assert_eq!(out.split_once("\n# TYPE c counter\n").unwrap().1, expected);
+        assert!(expected.contains("c_created{a=\"b\"} 1700000000.000001\n"));
+        assert!(expected.contains("c_created{a=\"b\"} 1700000001.0\n"));
     }
 
     #[test]

@@ -44,6 +44,30 @@ pub(crate) fn series_labels<V: AsRef<str>>(desc: &Descriptor, values: &[V]) -> S
     out
 }
 
+/// How many bytes [`series_labels`] renders for `desc` besides the label values themselves:
+/// the constant labels, each label's name, `="` and `"`, and the commas. Rendered labels whose
+/// values needed no escaping are this much longer than the values.
+pub(crate) fn rendered_len_without_values(desc: &Descriptor) -> usize {
+    let constant: usize = desc
+        .options
+        .const_labels
+        .iter()
+        .map(|(name, value)| name.len() + 3 + escaped_len(value))
+        .sum();
+    let own: usize = desc.labels.iter().map(|name| name.len() + 3).sum();
+    let pairs = desc.options.const_labels.len() + desc.labels.len();
+    constant + own + pairs.saturating_sub(1)
+}
+
+/// The length of a label value escaped by `escape_into`.
+fn escaped_len(value: &str) -> usize {
+    value.len()
+        + value
+            .bytes()
+            .filter(|byte| matches!(byte, b'\\' | b'\n' | b'"'))
+            .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +79,33 @@ mod tests {
             r#"method="GET",path="/a\"b""#
         );
         assert_eq!(render_label_pairs::<&str>(&[], &[]), "");
+    }
+
+    #[test]
+    fn length_without_values_is_the_rendering_of_empty_values() {
+        let mut desc = Descriptor {
+            name: "m_total",
+            help: "h",
+            labels: &["method", "path"],
+            buckets: &[],
+            module_path: "m",
+            file: "m.rs",
+            line: 1,
+            options: crate::Options::NONE,
+        };
+        assert_eq!(
+            rendered_len_without_values(&desc),
+            series_labels(&desc, &["", ""]).len()
+        );
+        desc.options.const_labels = &[("zone", "a\"b"), ("dc", "x")];
+        assert_eq!(
+            rendered_len_without_values(&desc),
+            series_labels(&desc, &["", ""]).len()
+        );
+        desc.labels = &[];
+        assert_eq!(
+            rendered_len_without_values(&desc),
+            series_labels::<&str>(&desc, &[]).len()
+        );
     }
 }

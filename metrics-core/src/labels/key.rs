@@ -88,11 +88,32 @@ impl LabelKey {
             .map_or(0, |end| end + 1)
     }
 
-    /// The label list rendered for the text format.
-    pub(crate) fn labels(&self) -> &str {
-        // SAFETY: copied from a `String` in `new`; `split` is the end of a `0xFF`, which
+    /// The label list rendered for the text format (`name="value",...`), for a key of `count`
+    /// values in a family whose rendering adds `fixed` bytes to the values
+    /// ([`rendered_len_without_values`](crate::encoding::series_labels::rendered_len_without_values)),
+    /// as a scrape reads it: without a search when no value needed escaping (the key is then
+    /// the values with their ends, `fixed` bytes, and the values again).
+    ///
+    /// When a value was escaped, the computed start lies past the true one, inside the
+    /// rendered text, which holds no `0xFF`: the check fails and the search finds it.
+    #[inline]
+    pub(crate) fn labels_in(&self, count: usize, fixed: usize) -> &str {
+        let bytes = self.bytes();
+        let doubled = bytes.len().wrapping_sub(count + fixed);
+        let guess = doubled / 2 + count;
+        let found = doubled <= bytes.len()
+            && doubled.is_multiple_of(2)
+            && guess <= bytes.len()
+            && if guess == 0 {
+                count == 0
+            } else {
+                bytes[guess - 1] == END
+            };
+        let split = if found { guess } else { self.split() };
+        debug_assert_eq!(split, self.split());
+        // SAFETY: copied from a `String` in `new`; `split` is 0 or just past a `0xFF`, which
         // `String`s never contain, so it is on a character boundary.
-        unsafe { std::str::from_utf8_unchecked(&self.bytes()[self.split()..]) }
+        unsafe { std::str::from_utf8_unchecked(&bytes[split..]) }
     }
 
     /// The label values, in label order.
@@ -101,6 +122,16 @@ impl LabelKey {
         values
             .split(|&byte| byte == END)
             .take(values.iter().filter(|&&byte| byte == END).count())
+            // SAFETY: each part was a `&str` in `new`.
+            .map(|value| unsafe { std::str::from_utf8_unchecked(value) })
+    }
+
+    /// The label values of a key of `count` values, in label order, as a scrape reads them:
+    /// the first `count` parts before an end mark, without looking for where they stop.
+    pub(crate) fn values_in(&self, count: usize) -> impl Iterator<Item = &str> {
+        self.bytes()
+            .split(|&byte| byte == END)
+            .take(count)
             // SAFETY: each part was a `&str` in `new`.
             .map(|value| unsafe { std::str::from_utf8_unchecked(value) })
     }
@@ -198,6 +229,14 @@ impl SeriesKey for LabelKey {
         }
         hasher.finish()
     }
+
+    #[inline]
+    fn prefetch(&self) {
+        // The rendered labels are at the end, and the length is only known once the first
+        // line has arrived: a key of up to two cache lines is loaded whole.
+        crate::sync::prefetch(self.0.as_ptr());
+        crate::sync::prefetch(self.0.as_ptr().wrapping_add(64));
+    }
 }
 
 impl PartialEq for LabelKey {
@@ -223,9 +262,50 @@ impl Ord for LabelKey {
 
 #[cfg(test)]
 mod tests {
-    use super::LabelKey;
-    use crate::Descriptor;
-    use crate::desc::Options;
+    use super::*;
+    use crate::encoding::series_labels::rendered_len_without_values;
+    use crate::{Descriptor, Options};
+
+    /// The rendered labels are found by their computed start when no value was escaped, and
+    /// by the search when one was (the computed start then falls inside the rendered text).
+    #[test]
+    fn finds_the_rendered_labels_with_and_without_escapes() {
+        let mut desc = Descriptor {
+            name: "m_total",
+            help: "h",
+            labels: &["route", "status"],
+            buckets: &[],
+            module_path: "m",
+            file: "m.rs",
+            line: 1,
+            options: Options::NONE,
+        };
+        for constant in [&[][..], &[("zone", "a\"b")][..]] {
+            desc.options.const_labels = constant;
+            let fixed = rendered_len_without_values(&desc);
+            for values in [
+                ["/a", "200"],
+                ["", ""],
+                ["a\"b", "2"],
+                ["\\\\", "\n"],
+                ["é", "x\"\"\""],
+                ["\"", ""],
+                // An even number of added bytes: the computed start is a whole byte off.
+                ["\"\"", ""],
+                ["a\"b", "\""],
+            ] {
+                let key = LabelKey::new(&desc, &values);
+                let expected = series_labels(&desc, &values);
+                assert_eq!(key.labels_in(2, fixed), expected, "{values:?}");
+                assert_eq!(key.values().collect::<Vec<_>>(), values);
+                assert_eq!(key.values_in(2).collect::<Vec<_>>(), values);
+            }
+        }
+        desc.labels = &[];
+        let key = LabelKey::new::<&str>(&desc, &[]);
+        let fixed = rendered_len_without_values(&desc);
+        assert_eq!(key.labels_in(0, fixed), series_labels::<&str>(&desc, &[]));
+    }
 
     static DESC: Descriptor = Descriptor {
         name: "key_total",
@@ -245,7 +325,10 @@ mod tests {
             let long = "x".repeat(length);
             let key = LabelKey::new(&DESC, &[long.as_str(), "\"q\""]);
             assert_eq!(key.values().collect::<Vec<_>>(), [long.as_str(), "\"q\""]);
-            assert_eq!(key.labels(), format!("a=\"{long}\",b=\"\\\"q\\\"\""));
+            assert_eq!(
+                key.labels_in(2, rendered_len_without_values(&DESC)),
+                format!("a=\"{long}\",b=\"\\\"q\\\"\"")
+            );
             assert!(key.matches(&[long.as_str(), "\"q\""]));
             // Same length, one byte different: first, middle and last.
             for at in [0, length / 2, length.saturating_sub(1)] {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use foldhash::fast::FixedState;
 
+use crate::encoding::series_labels::rendered_len_without_values;
 use crate::encoding::{Encoder, Labels};
 use crate::labels::key::LabelKey;
 use crate::labels::series::{Overflow, SeriesTable};
@@ -286,12 +287,13 @@ pub(crate) fn encode_series<M: Metric>(
     series: &SeriesTable<LabelKey, M>,
     encoder: &mut dyn Encoder,
 ) {
+    let (count, fixed) = (desc.labels.len(), rendered_len_without_values(desc));
     for series in series.scrape().iter() {
         let key = series.key();
-        let pairs = |f: &mut dyn FnMut(&str, &str)| desc_pairs(desc, key.values(), f);
+        let pairs = |f: &mut dyn FnMut(&str, &str)| desc_pairs(desc, key.values_in(count), f);
         series
             .metric
-            .__encode(&Labels::new(key.labels(), &pairs), encoder);
+            .__encode(&Labels::new(key.labels_in(count, fixed), &pairs), encoder);
     }
 }
 

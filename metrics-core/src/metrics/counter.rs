@@ -139,6 +139,7 @@ impl Metric for Counter {
         self.reset();
     }
 
+    #[inline]
     fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
         encoder.counter(
             labels,
@@ -283,6 +284,7 @@ impl Metric for IntCounter {
         self.reset();
     }
 
+    #[inline]
     fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
         encoder.counter(
             labels,

@@ -44,6 +44,7 @@ impl Created {
     }
 
     /// Seconds since the Unix epoch.
+    #[inline]
     pub(crate) fn get(&self) -> f64 {
         match self.0.load(Ordering::Relaxed) {
             0 => process_start(),

@@ -90,8 +90,10 @@ pub struct ExemplarSlot {
 unsafe impl Sync for ExemplarSlot {}
 
 impl ExemplarSlot {
-    /// Stores an exemplar, unless another thread is storing or reading one right now.
-    #[inline]
+    /// Stores an exemplar, unless another thread is storing or reading one right now. Out of
+    /// line: it runs once per interval, and the path that finds a recent exemplar (the
+    /// common one) stays small enough to inline.
+    #[inline(never)]
     fn store(&self, labels: &[(&str, &str)], value: f64, micros: u64) {
         // Whole microseconds are exact as seconds in a double (and written fast).
         let timestamp = micros as f64 / 1e6;
@@ -157,16 +159,24 @@ impl LazySlot {
     }
 
     /// The slot, if an exemplar was ever stored.
+    #[inline]
     pub(crate) fn get(&self) -> Option<&ExemplarSlot> {
         // SAFETY: a non-null pointer came from `Box::into_raw` in `get_or_init` and is freed
         // only in `Drop`, which `&self` rules out.
         unsafe { self.0.load(Ordering::Acquire).as_ref() }
     }
 
+    #[inline]
     fn get_or_init(&self) -> &ExemplarSlot {
-        if let Some(slot) = self.get() {
-            return slot;
+        match self.get() {
+            Some(slot) => slot,
+            None => self.init(),
         }
+    }
+
+    /// Allocates and publishes the slot (or finds another thread's).
+    #[cold]
+    fn init(&self) -> &ExemplarSlot {
         let new = Box::into_raw(Box::default());
         match self.0.compare_exchange(
             std::ptr::null_mut(),
@@ -217,7 +227,10 @@ impl Drop for LazySlot {
 /// Checks an exemplar's labels and stores it in `slot`: label names must be valid Prometheus
 /// label names and names and values together at most [`MAX_EXEMPLAR_LABEL_CHARS`] characters.
 /// A refused exemplar is not stored; the caller has recorded the sample itself already.
-#[inline]
+///
+/// Inlined into `inc_with_exemplar` and `observe_with_exemplar`: the common case (valid labels,
+/// a recent exemplar in the slot) is a few checks and a clock read.
+#[inline(always)]
 pub(crate) fn record(
     slot: &ExemplarSlot,
     metric: &'static str,
@@ -235,7 +248,7 @@ const MIN_INTERVAL_MICROS: u64 = (EXEMPLAR_MIN_INTERVAL_SECONDS * 1e6) as u64;
 /// Stores an exemplar recorded at `now` (microseconds since the Unix epoch) unless the slot's
 /// is more recent than [`EXEMPLAR_MIN_INTERVAL_SECONDS`]: integers, so that the common case,
 /// a recent one, costs no float work.
-#[inline]
+#[inline(always)]
 fn store_at(slot: &ExemplarSlot, labels: &[(&str, &str)], value: f64, now: u64) {
     let stored_at = slot.stored_at.load(Ordering::Relaxed);
     // A clock that went back counts as old enough.
@@ -244,17 +257,16 @@ fn store_at(slot: &ExemplarSlot, labels: &[(&str, &str)], value: f64, now: u64) 
     }
 }
 
-#[inline]
+#[inline(always)]
 fn check_labels(metric: &'static str, labels: &[(&str, &str)]) -> Result<(), Error> {
     let mut bytes = 0;
+    let mut valid = true;
     for (name, value) in labels {
-        if !is_label_name(name) {
-            return Err(Error::InvalidExemplarLabel {
-                metric,
-                label: (*name).to_owned(),
-            });
-        }
+        valid &= is_label_name(name);
         bytes += name.len() + value.len();
+    }
+    if !valid {
+        return Err(invalid_name(metric, labels));
     }
     // A character is at least one byte: only text longer than the limit in bytes needs its
     // characters counted (names are ASCII; a value's characters are its bytes that do not
@@ -262,6 +274,12 @@ fn check_labels(metric: &'static str, labels: &[(&str, &str)]) -> Result<(), Err
     if bytes <= MAX_EXEMPLAR_LABEL_CHARS {
         return Ok(());
     }
+    check_chars(metric, labels)
+}
+
+/// The character count of labels longer than the limit in bytes.
+#[cold]
+fn check_chars(metric: &'static str, labels: &[(&str, &str)]) -> Result<(), Error> {
     let chars: usize = labels
         .iter()
         .map(|(name, value)| {
@@ -274,6 +292,23 @@ fn check_labels(metric: &'static str, labels: &[(&str, &str)]) -> Result<(), Err
     Ok(())
 }
 
+/// The error for the first invalid label name of `labels`.
+#[cold]
+fn invalid_name(metric: &'static str, labels: &[(&str, &str)]) -> Error {
+    let name = labels
+        .iter()
+        .map(|(name, _)| *name)
+        .find(|name| !is_label_name(name))
+        .unwrap_or_default();
+    Error::InvalidExemplarLabel {
+        metric,
+        label: name.to_owned(),
+    }
+}
+
+/// Whether `name` is a valid label name, `[a-zA-Z_][a-zA-Z0-9_]*`: every byte looked up and
+/// the results combined without a branch per byte (names are short; an early exit would
+/// cost more than it saves).
 #[inline]
 fn is_label_name(name: &str) -> bool {
     /// Bit 0: may start a name; bit 1: may continue one.
@@ -291,18 +326,25 @@ fn is_label_name(name: &str) -> bool {
         }
         class
     };
+    // The names OpenTelemetry exemplars carry (and this crate's own `otel` feature and tower
+    // layer write): a length check and a word compare each.
+    if name == "trace_id" || name == "span_id" {
+        return true;
+    }
     let bytes = name.as_bytes();
-    bytes
-        .first()
-        .is_some_and(|first| CLASS[usize::from(*first)] & 1 != 0)
-        && bytes
-            .iter()
-            .all(|byte| CLASS[usize::from(*byte)] & 0b10 != 0)
+    let Some(first) = bytes.first() else {
+        return false;
+    };
+    let all = bytes
+        .iter()
+        .fold(0b10, |all, byte| all & CLASS[usize::from(*byte)]);
+    (CLASS[usize::from(*first)] & 1) & (all >> 1) != 0
 }
 
 /// Microseconds since the Unix epoch from the kernel's coarse clock (a few ns, where the
 /// precise clock costs about 20 ns, which would double the cost of an observation).
 #[cfg(target_os = "linux")]
+#[inline]
 fn now_coarse_micros() -> u64 {
     let mut time = libc::timespec {
         tv_sec: 0,
@@ -395,8 +437,19 @@ mod tests {
             "metric `m` refused an exemplar: `trace-id` is not a valid label name \
              ([a-zA-Z_][a-zA-Z0-9_]*); the sample itself was recorded"
         );
-        slot.get().unwrap().read(|exemplar| {
-            assert_eq!(exemplar.unwrap().labels().next().unwrap().1.len(), 240);
-        });
+        let error = slot
+            .record("m", &[("trace_id", "a"), ("span-id", "b")], 1.0)
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("`span-id` is not a valid label name")
+        );
+        for name in ["", "1trace", "trace id", "trace_id\u{e9}"] {
+            let error = slot.record("m", &[(name, "a")], 1.0).unwrap_err();
+            assert!(error.to_string().contains(&format!("`{name}`")), "{error}");
+        }
+        slot.record("m", &[("_Trace_9", "a"), ("span_id", "b")], 1.0)
+            .unwrap();
     }
 }

@@ -102,6 +102,7 @@ impl Metric for Gauge {
         self.set(0.0);
     }
 
+    #[inline]
     fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
         encoder.gauge(labels, Value::Float(self.get()));
     }
@@ -202,6 +203,7 @@ impl Metric for IntGauge {
         self.set(0);
     }
 
+    #[inline]
     fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
         encoder.gauge(labels, Value::Signed(self.get()));
     }
