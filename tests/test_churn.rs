@@ -164,7 +164,7 @@ static CHURN_CLIENT_CONNECTIONS_TOTAL: IntCounterVec;
 
 /// The `_created` sample of a series in OpenMetrics.
 fn created(client: &str) -> String {
-    let text = String::from_utf8(registry().encode(
+    let text = String::from_utf8(registry().encode_with_created(
         Format::OpenMetrics,
         Some(&["churn_client_connections_total"]),
     ))

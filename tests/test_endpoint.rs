@@ -3,7 +3,7 @@
 mod common;
 
 use common::{gunzip, request};
-use metrics_core::http::MetricsEndpoint;
+use metrics_core::http::{MetricsEndpoint, ScrapeRequest};
 use metrics_core::{IntCounter, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, metric, registry};
 
 /// Requests the endpoint tests made.
@@ -61,17 +61,16 @@ fn check_endpoint(addr: &str, stack: &str, counter: &IntCounter) {
         openmetrics.header("content-type"),
         Some(OPENMETRICS_CONTENT_TYPE)
     );
-    let body = openmetrics.text();
-    assert!(
-        body.starts_with(&format!(
+    // No `_created` line by default: Prometheus 2 would store it as a series of its own.
+    assert_eq!(
+        openmetrics.text(),
+        format!(
             "# HELP {stack}_events Requests the endpoint tests made.\n\
              # TYPE {stack}_events counter\n\
              {stack}_events_total 2\n\
-             {stack}_events_created "
-        )),
-        "{body}"
+             # EOF\n"
+        )
     );
-    assert!(body.ends_with("\n# EOF\n"), "{body}");
 
     let whole = request(addr, "GET", "/metrics", &[]);
     assert!(whole.text().contains("# TYPE process_open_fds gauge\n"));
@@ -200,5 +199,61 @@ fn render_of_whole_registry_matches_the_endpoint() {
     assert_eq!(
         body.text(),
         registry().render_only(&["metrics_core_rejected_samples_total"])
+    );
+}
+
+/// Read by the `_created` test only.
+#[metric]
+static CREATED_EVENTS_TOTAL: IntCounter;
+
+/// An endpoint that asks for `_created` lines writes one after each counter series in
+/// OpenMetrics, at the time the series started; the text format has none either way.
+#[test]
+fn openmetrics_created_lines_are_an_option_of_the_endpoint() {
+    CREATED_EVENTS_TOTAL.inc();
+    let endpoint = MetricsEndpoint::new().openmetrics_created_lines(true);
+    let respond = |accept| {
+        let request = ScrapeRequest {
+            accept,
+            ..ScrapeRequest::get("/metrics?name[]=created_events_total")
+        };
+        String::from_utf8(endpoint.respond(&request).body).unwrap()
+    };
+    let openmetrics = respond(Some("application/openmetrics-text; version=1.0.0"));
+    let lines: Vec<&str> = openmetrics.lines().collect();
+    assert_eq!(lines.len(), 5, "{openmetrics}");
+    assert_eq!(
+        lines[..3],
+        [
+            "# HELP created_events Read by the `_created` test only.",
+            "# TYPE created_events counter",
+            "created_events_total 1",
+        ]
+    );
+    let created: f64 = lines[3]
+        .strip_prefix("created_events_created ")
+        .expect("a _created line")
+        .parse()
+        .unwrap();
+    // The same time protobuf carries as the series' `created_timestamp`.
+    let families = registry().gather_proto();
+    let family = families
+        .iter()
+        .find(|family| family.name() == "created_events_total")
+        .expect("the family");
+    let timestamp = family.metric[0]
+        .counter
+        .as_ref()
+        .and_then(|counter| counter.created_timestamp)
+        .expect("a created timestamp");
+    let seconds = timestamp.seconds as f64 + f64::from(timestamp.nanos) / 1e9;
+    // The text keeps whole microseconds.
+    assert!((created - seconds).abs() < 1e-6, "{created} vs {seconds}");
+    assert_eq!(lines[4], "# EOF");
+    assert_eq!(
+        respond(None),
+        "# HELP created_events_total Read by the `_created` test only.\n\
+         # TYPE created_events_total counter\n\
+         created_events_total 1\n"
     );
 }

@@ -126,7 +126,8 @@ fn exemplars_in_openmetrics_and_protobuf_not_in_text() {
     record();
 
     let openmetrics =
-        String::from_utf8(registry().encode(Format::OpenMetrics, Some(NAMES))).unwrap();
+        String::from_utf8(registry().encode_with_created(Format::OpenMetrics, Some(NAMES)))
+            .unwrap();
     assert_eq!(
         without_times(&openmetrics),
         r#"# HELP ex_answered Calls answered.
@@ -245,7 +246,7 @@ fn a_long_exemplar_is_refused_and_the_sample_recorded() {
     );
     assert_eq!(EX_REFUSED_TOTAL.get(), 1);
 
-    let openmetrics = registry().render_openmetrics();
+    let openmetrics = registry().render_openmetrics_with_created();
     let bucket = openmetrics
         .lines()
         .find(|line| line.starts_with("ex_refused_seconds_bucket{le=\"1.0\"}"))
@@ -296,7 +297,7 @@ for family in text_string_to_metric_families(sys.stdin.read()):
         .spawn()
         .unwrap();
     // The whole registry: every family of this test binary must parse.
-    let body = registry().render_openmetrics();
+    let body = registry().render_openmetrics_with_created();
     child
         .stdin
         .take()

@@ -106,7 +106,8 @@ test_formats_build_info{version="0.1.0",channel="stable"} 1
     );
 
     let openmetrics =
-        String::from_utf8(registry().encode(Format::OpenMetrics, Some(NAMES))).unwrap();
+        String::from_utf8(registry().encode_with_created(Format::OpenMetrics, Some(NAMES)))
+            .unwrap();
     // Labelled series were created during this test; the unlabelled counter with the process.
     let (series, statics) = openmetrics.split_at(openmetrics.find("# HELP fmt_queue").unwrap());
     let process_start = {

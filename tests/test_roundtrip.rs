@@ -540,7 +540,7 @@ proptest! {
         check_exposition(&parsed, Dialect::Text, &model);
 
         let openmetrics =
-            String::from_utf8(registry().encode(Format::OpenMetrics, Some(&FAMILIES))).unwrap();
+            String::from_utf8(registry().encode_with_created(Format::OpenMetrics, Some(&FAMILIES))).unwrap();
         let parsed = expo::parse(&openmetrics, Dialect::OpenMetrics)
             .unwrap_or_else(|e| panic!("{e}\nin:\n{openmetrics}"));
         check_exposition(&parsed, Dialect::OpenMetrics, &model);

@@ -92,7 +92,10 @@ fn render(name: &str) -> String {
 }
 
 fn openmetrics(name: &str) -> String {
-    String::from_utf8(registry().encode(metrics_core::Format::OpenMetrics, Some(&[name]))).unwrap()
+    String::from_utf8(
+        registry().encode_with_created(metrics_core::Format::OpenMetrics, Some(&[name])),
+    )
+    .unwrap()
 }
 
 fn gathered(name: &str) -> proto::MetricFamily {

@@ -613,6 +613,11 @@ fn render_10k_series(c: &mut Criterion) {
     group.bench_function("metrics_core_openmetrics", |b| {
         b.iter(|| registry().encode(Format::OpenMetrics, Some(&["bench_render_total"])))
     });
+    group.bench_function("metrics_core_openmetrics_created", |b| {
+        b.iter(|| {
+            registry().encode_with_created(Format::OpenMetrics, Some(&["bench_render_total"]))
+        })
+    });
     group.bench_function("metrics_core_protobuf", |b| {
         b.iter(|| registry().encode(Format::Protobuf, Some(&["bench_render_total"])))
     });

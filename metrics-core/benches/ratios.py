@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-ORDER = ["raw_atomic", "hand_written", "metrics_core", "metrics_core_openmetrics", "metrics_core_protobuf",
+ORDER = ["raw_atomic", "hand_written", "metrics_core", "metrics_core_openmetrics", "metrics_core_openmetrics_created", "metrics_core_protobuf",
          "metrics_core_native", "metrics_core_exemplar", "counter_inc", "counter_inc_exemplar",
          "metrics_core_typed", "metrics_core_typed_open",
          "prometheus", "prometheus_client", "prometheus_client_typed", "metrics",

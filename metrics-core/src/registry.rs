@@ -167,7 +167,7 @@ impl Registry {
     /// ones with their `# HELP` and `# TYPE` lines and the series that exist. Collectors added
     /// with [`register`](Self::register) are merged in, in name order.
     pub fn render(&self) -> String {
-        self.encode_text_format(Format::Text, None)
+        self.encode_text_format(Format::Text, None, false)
     }
 
     /// Appends the whole registry in the text format to `out`, so that a server can reuse one
@@ -179,26 +179,44 @@ impl Registry {
     /// Only the named families, in the text format, in the registry's order. Unknown names are
     /// skipped. Useful in tests, and for the `name[]=` filter of a `/metrics` endpoint.
     pub fn render_only(&self, names: &[&str]) -> String {
-        self.encode_text_format(Format::Text, Some(names))
+        self.encode_text_format(Format::Text, Some(names), false)
     }
 
     /// The whole registry in OpenMetrics 1.0.0 (serve it with
     /// [`OPENMETRICS_CONTENT_TYPE`](crate::OPENMETRICS_CONTENT_TYPE)): counter families
-    /// named without `_total`, `_created` samples, `# UNIT` lines, exemplars, `# EOF` at the
-    /// end.
+    /// named without `_total`, `# UNIT` lines, exemplars, `# EOF` at the end; without
+    /// `_created` lines (see [`OpenMetricsEncoder::created_lines`] for why, and
+    /// [`render_openmetrics_with_created`](Self::render_openmetrics_with_created)).
     pub fn render_openmetrics(&self) -> String {
-        self.encode_text_format(Format::OpenMetrics, None)
+        self.encode_text_format(Format::OpenMetrics, None, false)
+    }
+
+    /// OpenMetrics with a `_created` line after each counter, histogram and summary series:
+    /// for scrapers that read them as creation times (Prometheus 3, with
+    /// `created-timestamp-zero-ingestion`), not as series.
+    pub fn render_openmetrics_with_created(&self) -> String {
+        self.encode_text_format(Format::OpenMetrics, None, true)
     }
 
     /// The registry (or, with `names`, only those families) in `format`, as the body of a
-    /// response with [`Format::content_type`].
+    /// response with [`Format::content_type`]; OpenMetrics without `_created` lines.
     ///
     /// A name matches a family by its text-format name (`voice_calls_total`) or its
     /// OpenMetrics family name (`voice_calls`).
     pub fn encode(&self, format: Format, names: Option<&[&str]>) -> Vec<u8> {
+        self.encode_body(format, names, false)
+    }
+
+    /// Like [`encode`](Self::encode), with `_created` lines in OpenMetrics (the other formats
+    /// are the same: the text format has no creation times, protobuf always carries them).
+    pub fn encode_with_created(&self, format: Format, names: Option<&[&str]>) -> Vec<u8> {
+        self.encode_body(format, names, true)
+    }
+
+    fn encode_body(&self, format: Format, names: Option<&[&str]>, created: bool) -> Vec<u8> {
         match format {
             Format::Text | Format::OpenMetrics => {
-                self.encode_text_format(format, names).into_bytes()
+                self.encode_text_format(format, names, created).into_bytes()
             }
             Format::Protobuf => {
                 let last_size = &self.last_size[Format::Protobuf as usize];
@@ -212,11 +230,12 @@ impl Registry {
     }
 
     /// The text format or OpenMetrics, into a buffer the size of the last one.
-    fn encode_text_format(&self, format: Format, names: Option<&[&str]>) -> String {
+    fn encode_text_format(&self, format: Format, names: Option<&[&str]>, created: bool) -> String {
         let last_size = &self.last_size[format as usize];
         let mut out = String::with_capacity(with_room(last_size));
         if format == Format::OpenMetrics {
-            self.encode_to(&mut OpenMetricsEncoder::new(&mut out), names);
+            let mut encoder = OpenMetricsEncoder::new(&mut out).created_lines(created);
+            self.encode_to(&mut encoder, names);
         } else {
             self.encode_to(&mut TextEncoder::new(&mut out), names);
         }
@@ -293,6 +312,7 @@ impl Registry {
     /// Adds this crate's families made at run time, all or none, by the same rules as
     /// [`register`](Self::register). They are encoded as the `#[metric]` families are, so
     /// their exemplars and creation times reach OpenMetrics and protobuf.
+    #[cfg(feature = "tower")]
     pub(crate) fn register_families(&self, families: &[&'static dyn Collect]) -> Result<(), Error> {
         let names = families
             .iter()
@@ -348,6 +368,7 @@ impl Registry {
                             .map(Added::Collected),
                     );
                 }
+                #[cfg(feature = "tower")]
                 Source::Families(own) => families.extend(
                     own.iter()
                         .filter(|family| wanted(names, **family))
@@ -363,6 +384,7 @@ impl Registry {
 /// A family added at run time, as a scrape meets it.
 enum Added {
     Collected(proto::MetricFamily),
+    #[cfg(feature = "tower")]
     Own(&'static dyn Collect),
 }
 
@@ -370,6 +392,7 @@ impl Added {
     fn name(&self) -> &str {
         match self {
             Added::Collected(family) => family.name(),
+            #[cfg(feature = "tower")]
             Added::Own(family) => family.desc().name,
         }
     }
@@ -377,6 +400,7 @@ impl Added {
     fn encode(&self, encoder: &mut dyn Encoder) {
         match self {
             Added::Collected(family) => encode_family(family, encoder),
+            #[cfg(feature = "tower")]
             Added::Own(family) => encode_own(*family, encoder),
         }
     }

@@ -23,6 +23,7 @@ pub(crate) enum Source {
     Collector(Box<dyn Collector>),
     /// This crate's own families made at run time (the tower layer's configured names): they
     /// describe themselves to the encoder, exemplars and creation times included.
+    #[cfg(feature = "tower")]
     Families(Vec<&'static dyn crate::Collect>),
 }
 

@@ -1,8 +1,8 @@
 //! The OpenMetrics text format, version 1.0.0.
 //!
 //! Differences from the Prometheus text format that this encoder handles: a counter family is
-//! named without `_total` (its samples keep it), counters, histograms and summaries have a
-//! `_created` sample, a family whose name ends in a base unit gets a `# UNIT` line, an info
+//! named without `_total` (its samples keep it), counters, histograms and summaries may have
+//! a `_created` sample (only when asked for: see [`OpenMetricsEncoder::created_lines`]), a family whose name ends in a base unit gets a `# UNIT` line, an info
 //! family is named without `_info`, help text also escapes `"`, integral bucket bounds and
 //! quantiles are written as floats (`le="5.0"`), counters and buckets carry their exemplars
 //! (`... # {trace_id="..."} 0.42 1700000000.123`), and the exposition ends with `# EOF`.
@@ -29,6 +29,8 @@ pub struct OpenMetricsEncoder<'a> {
     /// within the same second (most of a family's, usually) share it, so a `_created` line
     /// formats only its six fraction digits.
     created_seconds: (i64, String),
+    /// Whether series get a `_created` line.
+    created_lines: bool,
 }
 
 impl<'a> OpenMetricsEncoder<'a> {
@@ -38,11 +40,22 @@ impl<'a> OpenMetricsEncoder<'a> {
             out,
             name: String::new(),
             created_seconds: (-1, String::new()),
+            created_lines: false,
         }
     }
 
+    /// Writes a `_created` line after each counter, histogram and summary series (off by
+    /// default). OpenMetrics allows them, but Prometheus before 3.0 asks for OpenMetrics first
+    /// and stores each `_created` line as a series of its own, doubling those families' series;
+    /// the Go client leaves them out by default for the same reason. The creation time always
+    /// goes out in protobuf (`created_timestamp`), which Prometheus reads without a new series.
+    pub fn created_lines(mut self, on: bool) -> Self {
+        self.created_lines = on;
+        self
+    }
+
     fn write_created(&mut self, labels: &str, created: Option<f64>) {
-        let Some(created) = created else {
+        let Some(created) = created.filter(|_| self.created_lines) else {
             return;
         };
         // Creation times are kept in whole microseconds: what `write_float` writes for them,
@@ -238,7 +251,7 @@ mod tests {
     #[test]
     fn created_lines_match_floats() {
         let mut out = String::new();
-        let mut encoder = OpenMetricsEncoder::new(&mut out);
+        let mut encoder = OpenMetricsEncoder::new(&mut out).created_lines(true);
         encoder.family("c_total", "h", MetricType::Counter);
         let mut expected = String::new();
         let times = [

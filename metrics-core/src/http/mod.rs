@@ -63,6 +63,8 @@ pub struct MetricsEndpoint {
     in_flight: Arc<AtomicUsize>,
     /// Accepted `Authorization` header values (`Basic ...`, `Bearer ...`); empty: no auth.
     credentials: Arc<[Credential]>,
+    /// `_created` lines in OpenMetrics.
+    openmetrics_created: bool,
 }
 
 /// One accepted credential: the scheme and what must follow it.
@@ -167,6 +169,7 @@ pub(crate) struct Scrape {
     format: Format,
     gzip: bool,
     names: Option<Vec<String>>,
+    created: bool,
     _permit: Permit,
 }
 
@@ -188,7 +191,18 @@ impl MetricsEndpoint {
             timeout: DEFAULT_SCRAPE_TIMEOUT,
             in_flight: Arc::new(AtomicUsize::new(0)),
             credentials: Arc::from([]),
+            openmetrics_created: false,
         }
+    }
+
+    /// Adds a `_created` line after each counter, histogram and summary series when the
+    /// scraper asks for OpenMetrics (off by default: Prometheus before 3.0 asks for
+    /// OpenMetrics first and stores each of those lines as a series of its own; see
+    /// [`OpenMetricsEncoder::created_lines`](crate::encoding::openmetrics::OpenMetricsEncoder::created_lines)).
+    /// Creation times go out in protobuf either way.
+    pub fn openmetrics_created_lines(mut self, on: bool) -> MetricsEndpoint {
+        self.openmetrics_created = on;
+        self
     }
 
     /// Requires HTTP basic authentication with this user name and password (RFC 7617): other
@@ -364,6 +378,7 @@ impl MetricsEndpoint {
             format: Format::from_accept(request.accept),
             gzip: accepts_gzip(request.accept_encoding),
             names: request.query.and_then(name_filter),
+            created: self.openmetrics_created,
             _permit: permit,
         })
     }
@@ -376,7 +391,11 @@ impl Scrape {
             .names
             .as_ref()
             .map(|names| names.iter().map(String::as_str).collect());
-        let body = registry().encode(self.format, names.as_deref());
+        let body = if self.created {
+            registry().encode_with_created(self.format, names.as_deref())
+        } else {
+            registry().encode(self.format, names.as_deref())
+        };
         let mut headers = vec![
             ("content-type", self.format.content_type().to_owned()),
             ("vary", "Accept, Accept-Encoding".to_owned()),
