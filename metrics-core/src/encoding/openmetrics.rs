@@ -25,6 +25,9 @@ pub struct OpenMetricsEncoder<'a> {
     out: &'a mut String,
     /// The current family's sample name (for counters, the family name).
     name: String,
+    /// A counter family's `_total` sample name, written whole so that a sample line copies
+    /// one name, as the text format's does.
+    total_name: String,
     /// The whole seconds of the last creation time written, and their text: series made
     /// within the same second (most of a family's, usually) share it, so a `_created` line
     /// formats only its six fraction digits.
@@ -39,6 +42,7 @@ impl<'a> OpenMetricsEncoder<'a> {
         OpenMetricsEncoder {
             out,
             name: String::new(),
+            total_name: String::new(),
             created_seconds: (-1, String::new()),
             created_lines: false,
         }
@@ -54,10 +58,17 @@ impl<'a> OpenMetricsEncoder<'a> {
         self
     }
 
+    /// The `_created` line of a series, if asked for: checked inline, written out of line.
+    #[inline]
     fn write_created(&mut self, labels: &str, created: Option<f64>) {
-        let Some(created) = created.filter(|_| self.created_lines) else {
-            return;
-        };
+        if self.created_lines
+            && let Some(created) = created
+        {
+            self.write_created_line(labels, created);
+        }
+    }
+
+    fn write_created_line(&mut self, labels: &str, created: f64) {
         // Creation times are kept in whole microseconds: what `write_float` writes for them,
         // `seconds.fraction` without trailing zeros, with the seconds' text reused.
         match whole_micros(created) {
@@ -109,6 +120,11 @@ impl Encoder for OpenMetricsEncoder<'_> {
             MetricType::Counter => counter_sample_name(name).0,
             _ => name,
         });
+        if metric_type == MetricType::Counter {
+            self.total_name.clear();
+            self.total_name.push_str(&self.name);
+            self.total_name.push_str("_total");
+        }
     }
 
     fn counter(&mut self, labels: &Labels<'_>, sample: &CounterSample<'_>) {
@@ -122,10 +138,10 @@ impl Encoder for OpenMetricsEncoder<'_> {
         match integer {
             // The common line: an integer counter without an exemplar.
             Some(digits) if sample.exemplar.is_none() => {
-                push_line(self.out, &self.name, "_total", labels, digits, "");
+                push_line(self.out, &self.total_name, "", labels, digits, "");
             }
             _ => {
-                write_sample_prefix(self.out, &self.name, "_total", labels);
+                write_sample_prefix(self.out, &self.total_name, "", labels);
                 write_value(self.out, sample.value);
                 with_exemplar(sample.exemplar, |exemplar| {
                     write_exemplar(self.out, exemplar);
