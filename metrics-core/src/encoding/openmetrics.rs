@@ -58,6 +58,18 @@ impl<'a> OpenMetricsEncoder<'a> {
         self
     }
 
+    /// A counter's sample line other than the common one: a float or signed value, or an
+    /// exemplar after it.
+    #[inline(never)]
+    fn counter_line(&mut self, labels: &str, sample: &CounterSample<'_>) {
+        write_sample_prefix(self.out, &self.total_name, "", labels);
+        write_value(self.out, sample.value);
+        with_exemplar(sample.exemplar, |exemplar| {
+            write_exemplar(self.out, exemplar);
+        });
+        self.out.push('\n');
+    }
+
     /// The `_created` line of a series, if asked for: checked inline, written out of line.
     #[inline]
     fn write_created(&mut self, labels: &str, created: Option<f64>) {
@@ -129,25 +141,20 @@ impl Encoder for OpenMetricsEncoder<'_> {
 
     fn counter(&mut self, labels: &Labels<'_>, sample: &CounterSample<'_>) {
         let labels = labels.rendered();
-        let mut digits = itoa::Buffer::new();
-        let integer = match sample.value {
-            Value::Unsigned(value) => Some(digits.format(value)),
-            Value::Signed(value) => Some(digits.format(value)),
-            Value::Float(_) => None,
-        };
-        match integer {
+        match sample.value {
             // The common line: an integer counter without an exemplar.
-            Some(digits) if sample.exemplar.is_none() => {
-                push_line(self.out, &self.total_name, "", labels, digits, "");
+            Value::Unsigned(value) if sample.exemplar.is_none() => {
+                let mut digits = itoa::Buffer::new();
+                push_line(
+                    self.out,
+                    &self.total_name,
+                    "",
+                    labels,
+                    digits.format(value),
+                    "",
+                );
             }
-            _ => {
-                write_sample_prefix(self.out, &self.total_name, "", labels);
-                write_value(self.out, sample.value);
-                with_exemplar(sample.exemplar, |exemplar| {
-                    write_exemplar(self.out, exemplar);
-                });
-                self.out.push('\n');
-            }
+            _ => self.counter_line(labels, sample),
         }
         self.write_created(labels, sample.created);
     }
