@@ -373,6 +373,7 @@ pub use crate::encoding::negotiate::{Format, accepts_gzip};
 pub use crate::encoding::openmetrics::OPENMETRICS_CONTENT_TYPE;
 pub use crate::encoding::protobuf::PROTOBUF_CONTENT_TYPE;
 pub use crate::encoding::text::TEXT_CONTENT_TYPE;
+pub use crate::encoding::{NativeBuckets, NativeSample};
 pub use crate::error::Error;
 #[cfg(feature = "server")]
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
@@ -393,9 +394,7 @@ pub use crate::metrics::info::Info;
 pub use crate::metrics::inprogress::InProgress;
 pub use crate::metrics::instrument::ErrorKind;
 pub use crate::metrics::metric::{Collect, LabelValues, Metric, MetricType};
-pub use crate::metrics::native_histogram::{
-    MAX_SCHEMA, MIN_SCHEMA, NativeBuckets, NativeHistogram, NativeSample,
-};
+pub use crate::metrics::native_histogram::{MAX_SCHEMA, MIN_SCHEMA, NativeHistogram};
 pub use crate::metrics::stateset::{Named, StateSet, States};
 pub use crate::metrics::summary::{SUMMARY_BUFFER, Summary};
 pub use crate::metrics::timer::{Observer, Timer};

@@ -34,7 +34,6 @@ pub mod proto {
 
 use crate::MetricType;
 pub use crate::metrics::exemplar::{Exemplar, ExemplarSlot};
-use crate::metrics::native_histogram::NativeSample;
 
 /// Receives the samples of every family of an exposition, in order.
 ///
@@ -172,5 +171,50 @@ pub(crate) fn with_exemplar<R>(
     match slot {
         Some(slot) => slot.read(f),
         None => f(None),
+    }
+}
+
+/// The native part of one histogram series at a scrape, for the encoders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NativeSample {
+    /// The resolution: `2^schema` buckets per power of two.
+    pub schema: i8,
+    /// Values whose absolute value is at most this are in the zero bucket.
+    pub zero_threshold: f64,
+    /// Observations in the zero bucket.
+    pub zero_count: u64,
+    /// Buckets of positive values.
+    pub positive: NativeBuckets,
+    /// Buckets of negative values (by absolute value).
+    pub negative: NativeBuckets,
+}
+
+impl NativeSample {
+    /// Every observation: the zero bucket's and every other bucket's.
+    pub fn count(&self) -> u64 {
+        self.zero_count + self.positive.total() + self.negative.total()
+    }
+}
+
+/// Consecutive native buckets: `counts[k]` is bucket `offset + k`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NativeBuckets {
+    /// The index of the first bucket.
+    pub offset: i32,
+    /// The count of each bucket from `offset` on (zeros included).
+    pub counts: Vec<u64>,
+}
+
+impl NativeBuckets {
+    pub(crate) fn total(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    pub(crate) fn populated(&self) -> Vec<(i32, u64)> {
+        (self.offset..)
+            .zip(&self.counts)
+            .filter(|(_, count)| **count > 0)
+            .map(|(index, count)| (index, *count))
+            .collect()
     }
 }

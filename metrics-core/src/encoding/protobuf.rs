@@ -10,10 +10,12 @@
 use prost::Message;
 
 use super::proto;
-use super::{CounterSample, Encoder, HistogramSample, Labels, SummarySample, Value, with_exemplar};
+use super::{
+    CounterSample, Encoder, HistogramSample, Labels, NativeBuckets, NativeSample, SummarySample,
+    Value, with_exemplar,
+};
 use crate::MetricType;
 use crate::metrics::exemplar::Exemplar;
-use crate::metrics::native_histogram::{NativeBuckets, NativeSample};
 
 /// The `Content-Type` of the protobuf exposition: length-delimited `MetricFamily` messages.
 pub const PROTOBUF_CONTENT_TYPE: &str = "application/vnd.google.protobuf; \

@@ -2,12 +2,40 @@
 //! in one allocation.
 
 use std::cmp::Ordering;
+use std::hash::{BuildHasher, Hasher};
 use std::ptr::{self, NonNull};
+
+use foldhash::fast::FixedState;
 
 use crate::Descriptor;
 use crate::encoding::series_labels::series_labels;
 use crate::labels::series::SeriesKey;
-use crate::labels::vec::ValuesHasher;
+
+/// Fixed seed: the hash only has to be consistent within the process, and a constant keeps
+/// the table constructible in a `static`.
+const HASHER: FixedState = FixedState::with_seed(0x6d65_7472_6963_7321);
+
+/// The hash of a list of label values, fed one at a time.
+pub(crate) struct ValuesHasher(foldhash::fast::FoldHasher<'static>);
+
+impl ValuesHasher {
+    #[inline]
+    pub(crate) fn new() -> Self {
+        ValuesHasher(HASHER.build_hasher())
+    }
+
+    #[inline]
+    pub(crate) fn value(&mut self, value: &str) {
+        self.0.write(value.as_bytes());
+        // A separator that no UTF-8 text contains, so ["ab", "c"] and ["a", "bc"] differ.
+        self.0.write_u8(0xff);
+    }
+
+    #[inline]
+    pub(crate) fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
 
 /// Each label value followed by `0xFF` (a byte no UTF-8 text contains), then the label list
 /// rendered for the text format (`name="value",...`, escaped), which a scrape copies as is.

@@ -1,13 +1,10 @@
 //! Labelled metrics: one child series per distinct set of label values.
 
-use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
-
-use foldhash::fast::FixedState;
 
 use crate::encoding::series_labels::rendered_len_without_values;
 use crate::encoding::{Encoder, Labels};
-use crate::labels::key::LabelKey;
+use crate::labels::key::{LabelKey, ValuesHasher};
 use crate::labels::series::{Overflow, SeriesTable};
 use crate::labels::series_ref::SeriesRef;
 use crate::metrics::metric::desc_pairs;
@@ -106,32 +103,6 @@ pub const DEFAULT_MAX_SERIES: usize = 10_000;
 /// The value of every label of the overflow series of a family that reached its
 /// [`max_series`](MetricVec::max_series).
 pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
-
-/// Fixed seed: the hash only has to be consistent within the process, and a constant keeps
-/// the table constructible in a `static`.
-const HASHER: FixedState = FixedState::with_seed(0x6d65_7472_6963_7321);
-
-/// The hash of a list of label values, fed one at a time.
-pub(crate) struct ValuesHasher(foldhash::fast::FoldHasher<'static>);
-
-impl ValuesHasher {
-    #[inline]
-    pub(crate) fn new() -> Self {
-        ValuesHasher(HASHER.build_hasher())
-    }
-
-    #[inline]
-    pub(crate) fn value(&mut self, value: &str) {
-        self.0.write(value.as_bytes());
-        // A separator that no UTF-8 text contains, so ["ab", "c"] and ["a", "bc"] differ.
-        self.0.write_u8(0xff);
-    }
-
-    #[inline]
-    pub(crate) fn finish(&self) -> u64 {
-        self.0.finish()
-    }
-}
 
 #[inline]
 fn hash_values<V: AsRef<str>>(values: &[V]) -> u64 {

@@ -2,12 +2,11 @@
 
 use std::sync::OnceLock;
 
-use crate::encoding::{Encoder, HistogramSample, Labels};
+use crate::encoding::{Encoder, HistogramSample, Labels, NativeSample};
 use crate::metrics::atomic::AtomicF64;
 use crate::metrics::created::Created;
 use crate::metrics::exemplar::{self, ExemplarSlot};
 use crate::metrics::metric::{impl_collect_for_metric, sealed};
-use crate::metrics::native_histogram::NativeSample;
 use crate::metrics::timer::{Observer, Timer};
 use crate::own::rejected;
 use crate::sync::{AtomicU64, Ordering, const_fn};
