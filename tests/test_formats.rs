@@ -149,6 +149,15 @@ test_formats_build_info{version="0.1.0",channel="stable"} 1
 # EOF
 "#
     );
+    // By default the same, without the `_created` lines (Prometheus 2 would store each as a
+    // series of its own).
+    let default = String::from_utf8(registry().encode(Format::OpenMetrics, Some(NAMES))).unwrap();
+    let without_created: String = openmetrics
+        .lines()
+        .filter(|line| !line.contains("_created"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_eq!(default, without_created);
 
     // Protobuf: length-delimited `MetricFamily` messages, the same data as `gather`.
     let bytes = registry().encode(Format::Protobuf, Some(NAMES));
