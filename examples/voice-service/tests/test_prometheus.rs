@@ -259,6 +259,13 @@ fn prometheus_scrapes_two_instances_and_computes_the_answers() {
         "10",
         deadline,
     );
+    // Scraped in OpenMetrics, which this Prometheus asks for first: no `_created` line, so
+    // no `..._created` series beside each counter, histogram and summary.
+    assert_eq!(
+        query(&web, "count({__name__=~\".+_created\", job=\"voice\"})"),
+        [],
+        "Prometheus stored _created series"
+    );
     wait_for(
         &web,
         "sum(voice_calls_total{status=\"failed\"})",
