@@ -9,6 +9,42 @@ use crate::own::rejected;
 use crate::sync::{AtomicU64, Ordering, const_fn};
 use crate::{Descriptor, Error, Metric, MetricType};
 
+/// The `Metric` side of both counter types, which differ only in how their value reads.
+macro_rules! counter_metric {
+    ($counter:ident, $value:ident) => {
+        impl sealed::Sealed for $counter {}
+
+        impl Metric for $counter {
+            const TYPE: MetricType = MetricType::Counter;
+
+            fn __new_child(desc: &'static Descriptor) -> Self {
+                $counter {
+                    created: Created::now(),
+                    ..$counter::__new(desc)
+                }
+            }
+
+            fn __reset(&self) {
+                self.reset();
+            }
+
+            #[inline]
+            fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
+                encoder.counter(
+                    labels,
+                    &CounterSample {
+                        value: Value::$value(self.get()),
+                        created: Some(self.created.get()),
+                        exemplar: self.exemplar.get(),
+                    },
+                );
+            }
+        }
+
+        impl_collect_for_metric!($counter);
+    };
+}
+
 /// A floating-point counter: a value that only goes up, e.g. seconds of CPU spent.
 ///
 /// Declare it with `#[metric]`; the name must end in `_total`.
@@ -123,36 +159,7 @@ impl Counter {
     }
 }
 
-impl sealed::Sealed for Counter {}
-
-impl Metric for Counter {
-    const TYPE: MetricType = MetricType::Counter;
-
-    fn __new_child(desc: &'static Descriptor) -> Self {
-        Counter {
-            created: Created::now(),
-            ..Counter::__new(desc)
-        }
-    }
-
-    fn __reset(&self) {
-        self.reset();
-    }
-
-    #[inline]
-    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
-        encoder.counter(
-            labels,
-            &CounterSample {
-                value: Value::Float(self.get()),
-                created: Some(self.created.get()),
-                exemplar: self.exemplar.get(),
-            },
-        );
-    }
-}
-
-impl_collect_for_metric!(Counter);
+counter_metric!(Counter, Float);
 
 /// An integer counter: a count of events that only goes up, e.g. calls handled.
 ///
@@ -268,33 +275,4 @@ impl IntCounter {
     }
 }
 
-impl sealed::Sealed for IntCounter {}
-
-impl Metric for IntCounter {
-    const TYPE: MetricType = MetricType::Counter;
-
-    fn __new_child(desc: &'static Descriptor) -> Self {
-        IntCounter {
-            created: Created::now(),
-            ..IntCounter::__new(desc)
-        }
-    }
-
-    fn __reset(&self) {
-        self.reset();
-    }
-
-    #[inline]
-    fn __encode(&self, labels: &Labels<'_>, encoder: &mut dyn Encoder) {
-        encoder.counter(
-            labels,
-            &CounterSample {
-                value: Value::Unsigned(self.get()),
-                created: Some(self.created.get()),
-                exemplar: self.exemplar.get(),
-            },
-        );
-    }
-}
-
-impl_collect_for_metric!(IntCounter);
+counter_metric!(IntCounter, Unsigned);
